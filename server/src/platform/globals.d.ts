@@ -1,0 +1,17 @@
+// The globals the Freshworks platform puts in the sandbox that runs server/server.js
+// (fdk-platform.md, "server/server.js: how the platform loads it"). Nothing else exists there:
+// no timers, no Buffer, no process. console has only log, info and error: console.warn makes
+// the FDK's own sandbox fail the event with a 500, so it is left out on purpose.
+import type { PlatformDb, PlatformRequest, PlatformSchedule } from './types';
+
+declare global {
+  const $request: PlatformRequest;
+  const $db: PlatformDb;
+  const $schedule: PlatformSchedule;
+  function renderData(error?: { status?: number; message: string } | null, data?: unknown): void;
+  const console: {
+    log(...args: unknown[]): void;
+    info(...args: unknown[]): void;
+    error(...args: unknown[]): void;
+  };
+}
