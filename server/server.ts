@@ -1,0 +1,27 @@
+// Entry the Freshworks platform loads (built to server/server.js). Only wiring: the platform
+// finds handlers by parsing a top-level `exports = { name: function (payload) {...} }`, and
+// each handler here hands the payload and the platform's globals to its module.
+import { onAppInstall } from './src/handlers/on-app-install';
+import { onCallCreate } from './src/handlers/on-call-create';
+import { onCallUpdate } from './src/handlers/on-call-update';
+import { onScheduledEvent } from './src/handlers/on-scheduled-event';
+import { settle } from './src/handlers/settle';
+import { platformFromGlobals } from './src/platform/globals-port';
+
+declare let exports: unknown;
+
+// eslint-disable-next-line prefer-const, @typescript-eslint/no-unused-vars -- the platform reads this assignment
+exports = {
+  onCallCreateHandler: function (payload: unknown) {
+    return settle(onCallCreate, payload, platformFromGlobals(), renderData);
+  },
+  onCallUpdateHandler: function (payload: unknown) {
+    return settle(onCallUpdate, payload, platformFromGlobals(), renderData);
+  },
+  onAppInstallHandler: function (payload: unknown) {
+    return settle(onAppInstall, payload, platformFromGlobals(), renderData);
+  },
+  onScheduledEventHandler: function (payload: unknown) {
+    return settle(onScheduledEvent, payload, platformFromGlobals(), renderData);
+  },
+};

@@ -1,0 +1,107 @@
+// zod schemas for the onCallCreate / onCallUpdate payloads (seed 004, call object in seed 001).
+// Parse at the edge: unknown fields pass (looseObject), and a malformed payload is reported by
+// the paths that failed, never by its values (they hold phone numbers).
+import { array, looseObject, number, record, string, union, unknown, type infer as Infer, type ZodError } from 'zod';
+
+/** Ids are integers in the reference; accept their string form too and carry them as strings. */
+const id = union([number().int().nonnegative(), string().regex(/^\d+$/)]).transform((value) => String(value));
+
+/**
+ * The reference says "direction integer" with the values Incoming/Outgoing, while the call
+ * object example has "incoming": accept the words in any case. No integer encoding is
+ * documented, so a number is refused rather than guessed.
+ */
+const direction = string()
+  .transform((value) => value.toLowerCase())
+  .refine((value) => value === 'incoming' || value === 'outgoing', { message: 'expected incoming or outgoing' })
+  .transform((value) => value as 'incoming' | 'outgoing');
+
+export const participantSchema = looseObject({
+  id: id.nullish(),
+  call_id: id.nullish(),
+  caller_id: id.nullish(),
+  caller_number: string().nullish(),
+  caller_name: string().nullish(),
+  participant_id: id.nullish(),
+  participant_type: string(),
+  connection_type: number().int().nullish(),
+  call_status: number().int().nullish(),
+  duration: number().nullish(),
+  created_time: string().nullish(),
+  updated_time: string().nullish(),
+});
+
+export const recordingSchema = looseObject({
+  id: id.nullish(),
+  url: string().nullish(),
+  duration: number().nullish(),
+});
+
+export const callSchema = looseObject({
+  id,
+  direction,
+  parent_call_id: id.nullish(),
+  root_call_id: id.nullish(),
+  phone_number_id: id.nullish(),
+  phone_number: string().nullish(),
+  assigned_agent_id: id.nullish(),
+  assigned_agent_name: string().nullish(),
+  assigned_team_id: id.nullish(),
+  assigned_team_name: string().nullish(),
+  assigned_call_queue_id: id.nullish(),
+  assigned_call_queue_name: string().nullish(),
+  assigned_ivr_id: id.nullish(),
+  call_notes: string().nullish(),
+  bill_duration: number().nullish(),
+  created_time: string().nullish(),
+  updated_time: string().nullish(),
+  recording: recordingSchema.nullish(),
+  participants: array(participantSchema).nullish().transform((list) => list || []),
+});
+
+export const callEventSchema = looseObject({
+  event: string().optional(),
+  timestamp: number().optional(),
+  region: string().optional(),
+  data: looseObject({
+    call: callSchema,
+    changes: record(string(), unknown()).nullish(),
+    associations: unknown().optional(),
+    actor: unknown().optional(),
+  }),
+  iparams: record(string(), unknown()).optional(),
+});
+
+export type Participant = Infer<typeof participantSchema>;
+export type Call = Infer<typeof callSchema>;
+export type CallEvent = Infer<typeof callEventSchema>;
+
+export type ParseResult =
+  | { ok: true; event: CallEvent }
+  | { ok: false; callId: string | null; failedPaths: string[] };
+
+/** Validates a call event; on failure returns the failing paths and the call id, nothing personal. */
+export function parseCallEvent(payload: unknown): ParseResult {
+  const result = callEventSchema.safeParse(payload);
+  if (result.success) return { ok: true, event: result.data };
+  return { ok: false, callId: readCallId(payload), failedPaths: describeIssues(result.error) };
+}
+
+function describeIssues(error: ZodError): string[] {
+  const paths = error.issues.map((issue) => (issue.path.length ? issue.path.join('.') : '(payload)'));
+  return paths.filter((path, index) => paths.indexOf(path) === index);
+}
+
+/** Best-effort call id from a payload that failed validation, so the failure can be replayed. */
+function readCallId(payload: unknown): string | null {
+  const call = pick(pick(payload, 'data'), 'call');
+  const value = pick(call, 'id');
+  if (typeof value === 'number' && Number.isInteger(value)) return String(value);
+  if (typeof value === 'string' && /^\d+$/.test(value)) return value;
+  return null;
+}
+
+function pick(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null) return undefined;
+  return (value as Record<string, unknown>)[key];
+}

@@ -1,0 +1,86 @@
+import { onAppInstall } from '../../server/src/handlers/on-app-install';
+import { onCallCreate } from '../../server/src/handlers/on-call-create';
+import { onCallUpdate } from '../../server/src/handlers/on-call-update';
+import { onScheduledEvent } from '../../server/src/handlers/on-scheduled-event';
+import { settle } from '../../server/src/handlers/settle';
+import { FakePlatform } from '../support/fake-platform';
+import { loadSequence, variant } from '../support/fixtures';
+
+describe('call handlers (parse and log; no sync yet)', () => {
+  const sequence = loadSequence('answered-inbound');
+
+  test('onCallCreate logs one PII-free line and makes no platform call', async () => {
+    const platform = new FakePlatform();
+    await expect(onCallCreate(sequence[0], platform)).resolves.toEqual({});
+    expect(platform.calls).toEqual([]);
+    expect(platform.logs).toEqual([
+      { level: 'info', message: 'onCallCreate: call 25847696 · incoming · customer queued (6) · no agent' },
+    ]);
+  });
+
+  test('onCallUpdate names what changed and makes no platform call', async () => {
+    const platform = new FakePlatform();
+    await onCallUpdate(sequence[4], platform);
+    expect(platform.calls).toEqual([]);
+    expect(platform.logs).toHaveLength(1);
+    expect(platform.logs[0]!.message).toBe(
+      'onCallUpdate: call 25847696 · incoming · customer answered/completed (1) · agents answered/completed (1) · changed bill_duration, call_notes, updated_time',
+    );
+  });
+
+  test('a malformed payload is logged by its failing paths and call id, never its values', async () => {
+    const platform = new FakePlatform();
+    const bad = variant(sequence[4]!, (p) => { p.data.call.direction = 3; p.data.call.participants[0]!.call_status = 'x'; });
+    await expect(onCallUpdate(bad, platform)).resolves.toEqual({});
+    expect(platform.calls).toEqual([]);
+    expect(platform.logs).toEqual([
+      {
+        level: 'error',
+        message: 'onCallUpdate: payload rejected for call 25847696; invalid at data.call.direction, data.call.participants.0.call_status',
+      },
+    ]);
+    expect(JSON.stringify(platform.logs)).not.toMatch(/415|Friday/);
+  });
+
+  test('onAppInstall and onScheduledEvent let the platform go on without any call', async () => {
+    const platform = new FakePlatform();
+    await expect(onAppInstall({}, platform)).resolves.toEqual({});
+    await expect(onScheduledEvent({ data: {} }, platform)).resolves.toEqual({});
+    expect(platform.calls).toEqual([]);
+  });
+});
+
+describe('settle', () => {
+  test('calls render exactly once, with nothing, after the handler finished', async () => {
+    const platform = new FakePlatform();
+    const render = jest.fn();
+    const order: string[] = [];
+    await settle(async () => { await Promise.resolve(); order.push('handler done'); return {}; }, {}, platform, (...args) => { order.push('render'); render(...args); });
+    expect(render).toHaveBeenCalledTimes(1);
+    expect(render).toHaveBeenCalledWith();
+    expect(order).toEqual(['handler done', 'render']);
+  });
+
+  test('blocks an install with the handler message cut to 60 characters', async () => {
+    const render = jest.fn();
+    await settle(async () => ({ blockInstall: 'Freshchat API key was refused: check the token and the host name' }), {}, new FakePlatform(), render);
+    expect(render).toHaveBeenCalledTimes(1);
+    const [error] = render.mock.calls[0]!;
+    expect(error.message.length).toBeLessThanOrEqual(60);
+    expect(error.message).toBe('Freshchat API key was refused: check the token and the host '.slice(0, 60));
+  });
+
+  test.each([
+    [new TypeError('boom'), 'handler failed: TypeError: boom'],
+    [{ status: 503, response: 'secret body' }, 'handler failed: status 503'],
+    ['odd', 'handler failed: unexpected error'],
+  ])('a failure is logged, reported as an error once, and never escapes (%p)', async (thrown, logged) => {
+    const platform = new FakePlatform();
+    const render = jest.fn();
+    await expect(settle(() => Promise.reject(thrown), {}, platform, render)).resolves.toBeUndefined();
+    expect(render).toHaveBeenCalledTimes(1);
+    expect(render).toHaveBeenCalledWith({ status: 500, message: 'Call Sync failed; see the app logs' });
+    expect(platform.logs).toEqual([{ level: 'error', message: logged }]);
+    expect(JSON.stringify(platform.logs)).not.toContain('secret body');
+  });
+});
