@@ -30,6 +30,7 @@ module.exports = tseslint.config(
       'no-restricted-properties': ['error', { object: 'console', property: 'warn', message: 'console.warn fails the event in the FDK sandbox.' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: 'error',
+      'require-await': 'error',
       'no-var': 'error',
       'prefer-const': 'error',
     },

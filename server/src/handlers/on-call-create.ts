@@ -2,7 +2,7 @@ import { parseCallEvent } from '../events/call-event';
 import { summariseCall } from '../domain/summarise-call';
 import type { HandlerOutcome, Platform } from '../ports';
 
-export async function onCallCreate(payload: unknown, platform: Platform): Promise<HandlerOutcome> {
+export function onCallCreate(payload: unknown, platform: Platform): Promise<HandlerOutcome> {
   return logCallEvent('onCallCreate', payload, platform);
 }
 

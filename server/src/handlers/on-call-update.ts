@@ -1,6 +1,6 @@
 import { logCallEvent } from './on-call-create';
 import type { HandlerOutcome, Platform } from '../ports';
 
-export async function onCallUpdate(payload: unknown, platform: Platform): Promise<HandlerOutcome> {
+export function onCallUpdate(payload: unknown, platform: Platform): Promise<HandlerOutcome> {
   return logCallEvent('onCallUpdate', payload, platform);
 }

@@ -1,7 +1,7 @@
 import type { HandlerOutcome, Platform } from '../ports';
 
 /** Deferred work replays here; nothing schedules any yet. */
-export async function onScheduledEvent(_payload: unknown, platform: Platform): Promise<HandlerOutcome> {
+export function onScheduledEvent(_payload: unknown, platform: Platform): Promise<HandlerOutcome> {
   platform.logger.info('onScheduledEvent: nothing pending');
-  return {};
+  return Promise.resolve({});
 }
