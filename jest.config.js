@@ -12,5 +12,7 @@ module.exports = {
   coverageThreshold: {
     './server/': { lines: 90 },
   },
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 30000,
 };

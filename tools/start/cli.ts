@@ -1,0 +1,47 @@
+// `npm start`: build, start the stand-ins and the runtime, replay the sample calls with a
+// readable account of each event, then serve the local page until Ctrl-C.
+// `npm start -- --once` replays and exits (non-zero if any event broke a platform rule).
+import { join } from 'node:path';
+import { formatAccount } from './account';
+import { DEV_PORT, startDevServer } from './dev-server';
+import { startLocalSession } from './session';
+
+async function main(): Promise<number> {
+  const once = process.argv.includes('--once');
+  const root = join(__dirname, '..', '..');
+  const session = await startLocalSession({ root, log: (line) => console.log(line) });
+  console.log('\nStand-in Freshchat at ' + session.standins.freshchat.url + ', Freshcaller at ' + session.standins.freshcaller.url);
+  let failed = 0;
+  for (const sample of session.samples) {
+    console.log('\n── ' + sample.name + ' (' + sample.events.length + ' events)');
+    let requests = 0;
+    let dbOps = 0;
+    for (let index = 0; index < sample.events.length; index += 1) {
+      const account = await session.simulate(sample.name, index);
+      console.log(formatAccount(account));
+      requests += account.requests;
+      dbOps += account.dbOps;
+      if (!account.ok) failed += 1;
+    }
+    console.log('   ' + sample.name + ': ' + requests + ' API requests, ' + dbOps + ' storage operations in all');
+  }
+  console.log('\n' + (failed ? failed + ' event(s) broke a platform rule or failed.' : 'Every event completed within the platform rules.'));
+  if (once) {
+    await session.close();
+    return failed ? 1 : 0;
+  }
+  const dev = await startDevServer(session, DEV_PORT);
+  console.log('\nServing ' + dev.url + ' (sample events with a Simulate button each). Ctrl-C to stop.');
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  await dev.close();
+  await session.close();
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  },
+);
