@@ -4,7 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2020' }, module: { type: 'commonjs' } }],
+    // ts-jest without type-checking (tsc runs as its own step): pure JS, so no platform binary
+    // that this machine's registry may not serve (toolchain.md).
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tools/tsconfig.json', diagnostics: false }],
   },
   collectCoverageFrom: ['server/**/*.ts', '!server/**/*.d.ts', 'tools/**/*.ts'],
   coverageDirectory: 'coverage/source',

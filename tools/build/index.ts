@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { rollup, type OutputOptions, type Plugin, type RollupLog } from 'rollup';
+import { rollup, type OutputOptions, type Plugin, type RollupLog } from '@rollup/wasm-node';
 import typescript from '@rollup/plugin-typescript';
 import { checkBuiltCode, type BuiltKind } from './checks';
 import { ToolError, formatBytes, isBareSpecifier, listFiles, manifestDependencies, packageRoot, readManifest, rel } from './platform';
@@ -123,7 +123,8 @@ async function bundle(root: string, kind: BuiltKind, dependencies: string[], war
       input: path.join(root, entry),
       plugins: [
         guardImports(root, kind, dependencies),
-        typescript({ tsconfig, filterRoot: root, noEmitOnError: false }),
+        // the plugin's types name the native `rollup` package; @rollup/wasm-node has the same API
+        typescript({ tsconfig, filterRoot: root, noEmitOnError: false }) as unknown as Plugin,
       ],
       onLog(level, log: RollupLog) {
         if (level === 'info' || level === 'debug') return;
