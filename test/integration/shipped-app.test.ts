@@ -7,20 +7,21 @@ describe('the shipped server.js in the local runtime', () => {
   beforeAll(async () => { app = await startLocalApp(); });
   afterAll(async () => { await app.stop(); });
 
-  test.each(['answered-inbound', 'missed-inbound', 'voicemail'])('replays %s: each event completes within the platform rules', async (name) => {
-    for (const payload of loadSequence(name)) {
-      const result = await app.runtime.fireEvent(payload.event, payload);
-      expect(result.problems).toEqual([]);
-      expect(result.completed).toBe(true);
-      expect(result.renderDataCalls).toBe(1);
-      expect(result.renderData).toEqual({ error: undefined, data: undefined });
-      expect(result.logs).toHaveLength(1);
-      expect(result.logs[0]!.message).toMatch(new RegExp('^\\[call-sync\\] ' + payload.event + ': call \\d+ · incoming'));
-      // parsing and logging only: no API request and no storage operation yet
-      expect(result.requests).toEqual([]);
-      expect(result.dbOps).toEqual([]);
-    }
-  });
+  test.each(['answered-inbound', 'missed-inbound', 'voicemail', 'abandoned-unknown', 'outgoing-answered', 'transfer', 'duplicated-reordered'])(
+    'replays %s: each event completes within the platform rules, with one log line',
+    async (name) => {
+      app.clock.advance(60_000); // a call a minute: within the platform's 50 requests per minute
+      for (const payload of loadSequence(name)) {
+        const result = await app.runtime.fireEvent(payload.event, payload);
+        expect(result.problems).toEqual([]);
+        expect(result.completed).toBe(true);
+        expect(result.renderDataCalls).toBe(1);
+        expect(result.renderData).toEqual({ error: undefined, data: undefined });
+        expect(result.logs.map((l) => l.level)).toEqual(['info']);
+        expect(result.logs[0]!.message).toMatch(new RegExp('^\\[call-sync\\] ' + payload.event + ': call \\d+ · (incoming|outgoing)'));
+      }
+    },
+  );
 
   test('logs never hold a phone number, the notes or a key', async () => {
     const results = [];
@@ -52,13 +53,13 @@ describe('the shipped server.js in the local runtime', () => {
   const [created, ringing] = loadSequence('answered-inbound');
   test.each([
     ['an outgoing call', variant(created!, (p) => { p.data.call.direction = 'Outgoing'; }), 'info',
-      'onCallCreate: call 25847696 · outgoing · customer queued (6) · no agent'],
+      'onCallCreate: call 25847696 · outgoing · customer queued (6) · no agent · call still in progress'],
     ['a transferred leg', variant(ringing!, (p) => { p.data.call.id = 25847697; p.data.call.parent_call_id = 25847696; p.data.call.root_call_id = 25847696; }), 'info',
-      'onCallCreate: call 25847697 · incoming · leg of 25847696 · customer in progress (8) · agents in progress (8) · changed assigned_agent_id, updated_time'],
+      'onCallCreate: call 25847697 · incoming · leg of 25847696 · customer in progress (8) · agents in progress (8) · call still in progress'],
     ['an undocumented status and a participant without one', variant(ringing!, (p) => { p.data.call.participants[0]!.call_status = 7; delete p.data.call.participants[1]!.call_status; }), 'info',
-      'onCallCreate: call 25847696 · incoming · customer undocumented (7) · agents none · changed assigned_agent_id, updated_time'],
+      'onCallCreate: call 25847696 · incoming · customer undocumented (7) · agents none · call still in progress'],
     ['a call without participants', variant(created!, (p) => { p.data.call.participants = null as never; }), 'info',
-      'onCallCreate: call 25847696 · incoming · customer none · no agent'],
+      'onCallCreate: call 25847696 · incoming · customer none · no agent · call still in progress'],
     ['a string call id on a bad payload', variant(created!, (p) => { p.data.call.id = '25847696'; p.data.call.direction = 'up'; }), 'error',
       'onCallCreate: payload rejected for call 25847696; invalid at data.call.direction'],
     ['a call that is not an object', { data: { call: 'x' } }, 'error', 'onCallCreate: payload rejected for call unknown; invalid at data.call'],
@@ -70,6 +71,7 @@ describe('the shipped server.js in the local runtime', () => {
   });
 
   test('onAppInstall lets the install proceed and onScheduledEvent completes', async () => {
+    app.clock.advance(60_000);
     const install = await app.runtime.fireEvent('onAppInstall', {});
     expect(install.problems).toEqual([]);
     expect(install.installBlocked).toBeUndefined();

@@ -35,7 +35,7 @@ describe('startStandins', () => {
     const res = await fetch(`${standins.freshcaller.url}/api/v1/calls/25847710`, { headers: { 'X-Api-Auth': DEFAULT_FRESHCALLER_API_KEY } });
     expect(res.status).toBe(404);
     standins.freshcaller.reset(seed.freshcaller);
-    expect(standins.freshcaller.state.calls).toHaveLength(3);
+    expect(standins.freshcaller.state.calls).toHaveLength((seed.freshcaller!.calls || []).length);
   });
 
   test('state is a snapshot: changing it changes nothing', () => {
@@ -83,7 +83,8 @@ describe('test_data/standins-seed.json', () => {
     expect(customer(25847696)).toMatchObject({ caller_number: '+14155550123', call_status: 1 });
     expect(customer(25847700)).toMatchObject({ caller_number: '+14155550199', call_status: 3 });
     expect(customer(25847710)).toMatchObject({ caller_number: '+14155550142', call_status: 10 });
-    expect((caller.calls || []).every((c) => c.phone_number === '+18582810798' && c.direction === 'incoming')).toBe(true);
+    expect((caller.calls || []).every((c) => c.phone_number === '+18582810798')).toBe(true);
+    expect((caller.calls || []).filter((c) => [25847696, 25847700, 25847710].includes(c.id)).every((c) => c.direction === 'incoming')).toBe(true);
     const csat = (id: number) => (caller.call_metrics || []).find((m) => m.call_id === id)?.csat;
     expect(csat(25847696)).toEqual({ transfer_made: true, outcome: 4, time: 12, time_unit: 'seconds' });
     expect(csat(25847700)).toMatchObject({ transfer_made: false, outcome: null });

@@ -156,15 +156,15 @@ describe('validate on broken copies', () => {
   it('reports a dependency that no server file requires (no-dependency-mismatch)', async () => {
     const result = await broken((root) =>
       editManifest(root, (m) => {
-        m.dependencies['libphonenumber-js'] = '1.13.16';
+        m.dependencies['yaml'] = '2.9.1';
       }),
     );
-    expectNewError(result, 'dependencies', /"libphonenumber-js" is listed in manifest.json "dependencies" but no file under server\/ requires it/, 'fdk/no-dependency-mismatch');
+    expectNewError(result, 'dependencies', /"yaml" is listed in manifest.json "dependencies" but no file under server\/ requires it/, 'fdk/no-dependency-mismatch');
   });
 
   it('reports a bare require that manifest dependencies do not list', async () => {
-    const result = await broken((root) => write(root, 'server/lib/phone.js', "const phone = require('libphonenumber-js');\nexports.parse = function (n) {\n    return phone.parse(n);\n};\n"));
-    expectNewError(result, 'dependencies', /require\('libphonenumber-js'\): 'libphonenumber-js' is not in manifest.json "dependencies"/);
+    const result = await broken((root) => write(root, 'server/lib/doc.js', "const yaml = require('yaml');\nexports.parse = function (n) {\n    return yaml.parse(n);\n};\n"));
+    expectNewError(result, 'dependencies', /require\('yaml'\): 'yaml' is not in manifest.json "dependencies"/);
   });
 
   it('reports a dependency with a ^ range', async () => {

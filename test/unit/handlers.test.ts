@@ -1,4 +1,3 @@
-import { onAppInstall } from '../../server/src/handlers/on-app-install';
 import { onCallCreate } from '../../server/src/handlers/on-call-create';
 import { onCallUpdate } from '../../server/src/handlers/on-call-update';
 import { onScheduledEvent } from '../../server/src/handlers/on-scheduled-event';
@@ -6,47 +5,50 @@ import { settle } from '../../server/src/handlers/settle';
 import { FakePlatform } from '../support/fake-platform';
 import { loadSequence, variant } from '../support/fixtures';
 
-describe('call handlers (parse and log; no sync yet)', () => {
+describe('call handlers: events that change nothing cost nothing', () => {
   const sequence = loadSequence('answered-inbound');
 
-  test('onCallCreate logs one PII-free line and makes no platform call', async () => {
+  test('onCallCreate of a ringing call makes no request and no storage operation', async () => {
     const platform = new FakePlatform();
     await expect(onCallCreate(sequence[0], platform)).resolves.toEqual({});
     expect(platform.calls).toEqual([]);
     expect(platform.logs).toEqual([
-      { level: 'info', message: 'onCallCreate: call 25847696 · incoming · customer queued (6) · no agent' },
+      { level: 'info', message: 'onCallCreate: call 25847696 · incoming · customer queued (6) · no agent · call still in progress' },
     ]);
   });
 
-  test('onCallUpdate names what changed and makes no platform call', async () => {
+  test('onCallUpdate of a hold toggle makes no request and no storage operation', async () => {
     const platform = new FakePlatform();
-    await onCallUpdate(sequence[4], platform);
+    await onCallUpdate(sequence[2], platform);
     expect(platform.calls).toEqual([]);
     expect(platform.logs).toHaveLength(1);
-    expect(platform.logs[0]!.message).toBe(
-      'onCallUpdate: call 25847696 · incoming · customer answered/completed (1) · agents answered/completed (1) · changed bill_duration, call_notes, updated_time',
-    );
+    expect(platform.logs[0]!.message).toMatch(/· call still in progress$/);
   });
 
-  test('a malformed payload is logged by its failing paths and call id, never its values', async () => {
+  test('a malformed payload is logged by its failing paths, recorded without personal data, and never throws', async () => {
     const platform = new FakePlatform();
     const bad = variant(sequence[4]!, (p) => { p.data.call.direction = 3; p.data.call.participants[0]!.call_status = 'x'; });
     await expect(onCallUpdate(bad, platform)).resolves.toEqual({});
-    expect(platform.calls).toEqual([]);
     expect(platform.logs).toEqual([
       {
         level: 'error',
         message: 'onCallUpdate: payload rejected for call 25847696; invalid at data.call.direction, data.call.participants.0.call_status',
       },
     ]);
-    expect(JSON.stringify(platform.logs)).not.toMatch(/415|Friday/);
+    expect(platform.calls.map((c) => [c.api, c.op, c.args[0]])).toEqual([['db', 'set', 'bad:25847696']]);
+    expect(platform.store.get('bad:25847696')).toEqual({
+      event: 'onCallUpdate',
+      paths: 'data.call.direction, data.call.participants.0.call_status',
+      at: platform.time,
+    });
+    expect(JSON.stringify([platform.logs, [...platform.store.values()]])).not.toMatch(/415|Friday/);
   });
 
-  test('onAppInstall and onScheduledEvent let the platform go on without any call', async () => {
+  test('onScheduledEvent with data this app did not schedule does nothing', async () => {
     const platform = new FakePlatform();
-    await expect(onAppInstall({}, platform)).resolves.toEqual({});
-    await expect(onScheduledEvent({ data: {} }, platform)).resolves.toEqual({});
+    await expect(onScheduledEvent({ data: { something: 'else' } }, platform)).resolves.toEqual({});
     expect(platform.calls).toEqual([]);
+    expect(platform.logs).toEqual([{ level: 'info', message: 'onScheduledEvent: not work this app scheduled; ignored' }]);
   });
 });
 

@@ -13,7 +13,7 @@ export interface EventAccount {
 }
 
 export function describeInvocation(title: string, result: InvocationResult): EventAccount {
-  const ok = result.completed && result.problems.length === 0 && !result.platformError;
+  const ok = result.completed && result.problems.length === 0 && !result.platformError && !result.logs.some((log) => log.level === 'error');
   const verdict = !result.completed
     ? 'did not complete'
     : result.platformError
@@ -26,7 +26,7 @@ export function describeInvocation(title: string, result: InvocationResult): Eve
   for (const request of result.requests) {
     lines.push('  → ' + request.method + ' ' + pathOf(request.url) + ' (' + request.template + ') ' + request.status + (request.attempts > 1 ? ' after ' + request.attempts + ' attempts' : ''));
   }
-  for (const op of result.dbOps) lines.push('  ▪ $db.' + op.op + ' ' + op.key + (op.ok ? '' : ' failed'));
+  for (const op of result.dbOps) lines.push('  ▪ $db.' + op.op + ' ' + op.key + (op.ok ? '' : notFound(op.error) ? ' (not found)' : ' failed'));
   for (const problem of result.problems) lines.push('! platform: ' + problem);
   return { title, verdict, ok, lines, requests: result.requests.length, dbOps: result.dbOps.length };
 }
@@ -34,6 +34,10 @@ export function describeInvocation(title: string, result: InvocationResult): Eve
 export function formatAccount(account: EventAccount): string {
   const cost = account.requests + ' request' + (account.requests === 1 ? '' : 's') + ', ' + account.dbOps + ' storage op' + (account.dbOps === 1 ? '' : 's');
   return [(account.ok ? '✓ ' : '✗ ') + account.title + ': ' + account.verdict + ' (' + cost + ')', ...account.lines].join('\n');
+}
+
+function notFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404;
 }
 
 function pathOf(url: string): string {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { formatAccount } from './account';
 import { DEV_PORT, startDevServer } from './dev-server';
 import { startLocalSession } from './session';
+import { formatWrites, writesForCall } from './written';
 
 async function main(): Promise<number> {
   const once = process.argv.includes('--once');
@@ -23,6 +24,7 @@ async function main(): Promise<number> {
       dbOps += account.dbOps;
       if (!account.ok) failed += 1;
     }
+    for (const callId of rootCallIds(sample.events)) for (const line of formatWrites(writesForCall(session.standins, callId))) console.log(line);
     console.log('   ' + sample.name + ': ' + requests + ' API requests, ' + dbOps + ' storage operations in all');
   }
   console.log('\n' + (failed ? failed + ' event(s) broke a platform rule or failed.' : 'Every event completed within the platform rules.'));
@@ -36,6 +38,17 @@ async function main(): Promise<number> {
   await dev.close();
   await session.close();
   return 0;
+}
+
+function rootCallIds(events: Array<Record<string, unknown>>): string[] {
+  const ids: string[] = [];
+  for (const event of events) {
+    const data = event.data as { call?: { id?: unknown; root_call_id?: unknown } } | undefined;
+    const call = data && data.call ? data.call : {};
+    const id = String(call.root_call_id || call.id);
+    if (ids.indexOf(id) < 0) ids.push(id);
+  }
+  return ids;
 }
 
 main().then(

@@ -1,6 +1,6 @@
-import { logCallEvent } from './on-call-create';
 import type { HandlerOutcome, Platform } from '../ports';
+import { handleCallEvent } from '../sync/handle-call-event';
 
 export function onCallUpdate(payload: unknown, platform: Platform): Promise<HandlerOutcome> {
-  return logCallEvent('onCallUpdate', payload, platform);
+  return handleCallEvent('onCallUpdate', payload, platform);
 }

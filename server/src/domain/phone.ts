@@ -1,0 +1,44 @@
+// Caller numbers, normalised to E.164 with the Freshcaller number's country as the default
+// region (product.md "Which conversation", step 2), and the forms Freshchat may hold them in.
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { PhoneNumber } from './types';
+
+const MASK_PREFIX = '\u2026';
+
+export function normalisePhone(raw: string | null | undefined, businessNumber: string | null | undefined): PhoneNumber | null {
+  if (typeof raw !== 'string' || raw.trim() === '') return null;
+  const parsed = parsePhoneNumberFromString(raw.trim(), regionOf(businessNumber));
+  if (!parsed || !parsed.isValid()) return null;
+  const digits = String(parsed.nationalNumber);
+  return { e164: String(parsed.number), national: parsed.formatNational(), digits, last4: digits.slice(-4) };
+}
+
+/** E.164, national, digits only: the lookup order of product.md, without repeats. */
+export function phoneVariants(phone: PhoneNumber): string[] {
+  const forms = [phone.e164, phone.national, phone.digits];
+  return forms.filter((form, index) => form !== '' && forms.indexOf(form) === index);
+}
+
+/** `…0123`, from the normalised number or else the raw one's digits; 'unknown number' if neither has 4. */
+export function maskedNumber(phone: PhoneNumber | null, raw: string | null): string {
+  const digits = phone ? phone.digits : (raw || '').replace(/\D/g, '');
+  return digits.length >= 4 ? MASK_PREFIX + digits.slice(-4) : 'unknown number';
+}
+
+/** International format when the number parses, else the text as given. */
+export function formatPhone(number: string): string {
+  const parsed = parsePhoneNumberFromString(international(number));
+  return parsed && parsed.isValid() ? parsed.formatInternational() : number.trim();
+}
+
+/** The business number is stored in + form (seed 001 `phone_number`); read it as international. */
+function regionOf(businessNumber: string | null | undefined): CountryCode | undefined {
+  if (typeof businessNumber !== 'string' || businessNumber.trim() === '') return undefined;
+  const parsed = parsePhoneNumberFromString(international(businessNumber));
+  return parsed ? parsed.country : undefined;
+}
+
+function international(number: string): string {
+  const text = number.trim();
+  return text.charAt(0) === '+' ? text : '+' + text.replace(/\D/g, '').replace(/^00/, '');
+}
