@@ -38,6 +38,7 @@ const AGENTS_PAGE_1 = Array.from({ length: PAGE_SIZE }, (_, i) => ({ id: 'agent-
 /** Answers that let every client method run to its end. */
 const ANSWERS: Record<string, (options: InvokeOptions) => unknown> = {
   chatGetAccountConfiguration: () => ({ app_id: 'a0000000-0000-4000-8000-000000000001' }),
+  chatCheckToken: () => ({ app_id: 'a0000000-0000-4000-8000-000000000001' }),
   chatFindUsersByPhone: () => ({ users: [{ id: 'u-1', phone: '+14155550123' }] }),
   chatGetUserConversations: () => ({ conversations: [{ id: 'c-1' }] }),
   chatGetConversation: () => ({ conversation_id: 'c-1', status: 'new' }),
@@ -73,6 +74,7 @@ async function recordEveryRequest(): Promise<Recorded[]> {
   const chat = createFreshchatClient(recordingRequest(recorded));
   const caller = createFreshcallerClient(recordingRequest(recorded));
   await chat.checkFreshchat();
+  await chat.getAccountConfiguration();
   await chat.findUsersByPhone('+14155550123');
   await chat.findUsersByPhone('(415) 555-0123');
   await chat.getUserConversationIds('u-1');
@@ -142,6 +144,7 @@ const BODY_SCHEMA: Record<string, string> = {
 /** The stand-ins' operation each template reaches. */
 const OPERATION: Record<string, string> = {
   chatGetAccountConfiguration: 'getAccountConfiguration',
+  chatCheckToken: 'getAccountConfiguration',
   chatFindUsersByPhone: 'listUsers',
   chatGetUserConversations: 'listUserConversations',
   chatGetConversation: 'getConversation',

@@ -63,7 +63,7 @@ describe('onAppInstall of the shipped app', () => {
     expectWithinPlatformRules(result);
     expect(result.installBlocked).toBeUndefined();
     expect(result.renderData).toEqual({ error: undefined, data: undefined });
-    expect(templatesOf(result)).toEqual(['callerCheckKey', 'chatGetAccountConfiguration']);
+    expect(templatesOf(result)).toEqual(['callerCheckKey', 'chatCheckToken']);
     expect(result.requests.every((r) => r.ok)).toBe(true);
     expect(result.logs[0]!.message).toBe('[call-sync] onAppInstall: Freshchat and Freshcaller credentials accepted');
     // the stand-ins found nothing to object to in either request
@@ -83,7 +83,7 @@ describe('onAppInstall of the shipped app', () => {
     expectWithinPlatformRules(result);
     expect(result.installBlocked).toBe(message);
     expect(message.length).toBeLessThanOrEqual(60);
-    expect(templatesOf(result)).toEqual(['callerCheckKey', 'chatGetAccountConfiguration']);
+    expect(templatesOf(result)).toEqual(['callerCheckKey', 'chatCheckToken']);
     expect(result.logs[0]!.level).toBe('error');
   });
 
@@ -124,8 +124,8 @@ describe('onAppInstall of the shipped app', () => {
     const result = await app.runtime.fireEvent('onAppInstall', {});
     expectWithinPlatformRules(result);
     expect(result.installBlocked).toBe('Freshchat had a server error: try again later');
-    // the template's own retry was spent before giving up
-    expect(result.requests.find((r) => r.template === 'chatGetAccountConfiguration')!.attempts).toBe(2);
+    // a single attempt: the install has 10 s, and a retry would spend it
+    expect(result.requests.find((r) => r.template === 'chatCheckToken')!.attempts).toBe(1);
   });
 
   test('a Freshcaller key without permission (403) blocks naming Freshcaller', async () => {

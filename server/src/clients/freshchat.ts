@@ -170,8 +170,10 @@ export function createFreshchatClient(request: PlatformRequest): FreshchatApi {
   return {
     getAccountConfiguration,
 
+    // The install has 10 s: one attempt only (chatCheckToken), never the retried read.
     checkFreshchat: async () => {
-      await getAccountConfiguration();
+      const answer = await sent(FRESHCHAT, 'chatCheckToken', request.invokeTemplate('chatCheckToken', {}));
+      parsed(FRESHCHAT, 'chatCheckToken', answer, accountSchema);
     },
 
     findUsersByPhone: async (phone) => {

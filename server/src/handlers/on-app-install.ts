@@ -12,7 +12,7 @@ export async function onAppInstall(_payload: unknown, platform: Platform): Promi
   const chat = createFreshchatClient(platform.request);
   const caller = createFreshcallerClient(platform.request);
   const [chatFailure, callerFailure] = await Promise.all([
-    failureOf('freshchat', 'chatGetAccountConfiguration', chat.checkFreshchat()),
+    failureOf('freshchat', 'chatCheckToken', chat.checkFreshchat()),
     failureOf('freshcaller', 'callerCheckKey', caller.checkKey()),
   ]);
   const message = installMessage(chatFailure, callerFailure);

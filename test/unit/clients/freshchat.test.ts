@@ -17,8 +17,14 @@ describe('Freshchat client: account configuration and the install check', () => 
     platform.responses.set('chatGetAccountConfiguration', ok({ app_id: 'app-1', account_id: 1, plan_type: 'Pro' }));
     await expect(chat.getAccountConfiguration()).resolves.toEqual({ appId: 'app-1' });
     await expect(chat.getAccountConfiguration()).resolves.toEqual({ appId: 'app-1' });
-    await expect(chat.checkFreshchat()).resolves.toBeUndefined();
     expect(sentRequests(platform)).toEqual([{ template: 'chatGetAccountConfiguration', context: undefined, body: undefined, rawBody: undefined }]);
+  });
+
+  test('the install check makes one single-attempt request (chatCheckToken), separate from the retried read', async () => {
+    const { platform, chat } = setup();
+    platform.responses.set('chatCheckToken', ok({ app_id: 'app-1', account_id: 1 }));
+    await expect(chat.checkFreshchat()).resolves.toBeUndefined();
+    expect(sentRequests(platform)).toEqual([{ template: 'chatCheckToken', context: undefined, body: undefined, rawBody: undefined }]);
   });
 
   test.each([
@@ -27,16 +33,16 @@ describe('Freshchat client: account configuration and the install check', () => 
     ['an empty body', okText('')],
   ])('a host answering with %s is a bad_response', async (_label, answer) => {
     const { platform, chat } = setup();
-    platform.responses.set('chatGetAccountConfiguration', answer);
+    platform.responses.set('chatCheckToken', answer);
     await expect(chat.checkFreshchat()).rejects.toMatchObject({ code: 'bad_response', transient: false, product: 'freshchat', status: 200 });
   });
 
   test('a refused token is an auth ApiError', async () => {
     const { platform, chat } = setup();
-    platform.responses.set('chatGetAccountConfiguration', httpError(401));
+    platform.responses.set('chatCheckToken', httpError(401));
     const error = await chat.checkFreshchat().catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ code: 'auth', reason: 'Freshchat rejected the API token', template: 'chatGetAccountConfiguration' });
+    expect(error).toMatchObject({ code: 'auth', reason: 'Freshchat rejected the API token', template: 'chatCheckToken' });
   });
 });
 

@@ -21,7 +21,7 @@ const failures: Record<string, Answer> = {
 
 function platformWith(chat: Answer, caller: Answer): FakePlatform {
   const platform = new FakePlatform();
-  platform.responses.set('chatGetAccountConfiguration', chat);
+  platform.responses.set('chatCheckToken', chat);
   platform.responses.set('callerCheckKey', caller);
   return platform;
 }
@@ -30,7 +30,7 @@ describe('onAppInstall checks both credentials', () => {
   test('both fine: the install goes on, after one request to each product and nothing else', async () => {
     const platform = platformWith(CHAT_OK, CALLER_OK);
     await expect(onAppInstall({ iparams: { freshchat_api_key: 'secret-token' } }, platform)).resolves.toEqual({});
-    expect(sentRequests(platform).map((r) => r.template).sort()).toEqual(['callerCheckKey', 'chatGetAccountConfiguration']);
+    expect(sentRequests(platform).map((r) => r.template).sort()).toEqual(['callerCheckKey', 'chatCheckToken']);
     expect(platform.calls.filter((c) => c.api !== 'request')).toEqual([]);
     expect(platform.logs).toEqual([{ level: 'info', message: 'onAppInstall: Freshchat and Freshcaller credentials accepted' }]);
   });
@@ -59,7 +59,7 @@ describe('onAppInstall checks both credentials', () => {
     expect(outcome).toEqual({ blockInstall: message });
     expect(message.length).toBeLessThanOrEqual(60);
     // both checks ran to the end, whichever failed
-    expect(sentRequests(platform).map((r) => r.template).sort()).toEqual(['callerCheckKey', 'chatGetAccountConfiguration']);
+    expect(sentRequests(platform).map((r) => r.template).sort()).toEqual(['callerCheckKey', 'chatCheckToken']);
     expect(platform.logs).toHaveLength(1);
     expect(platform.logs[0]!.level).toBe('error');
     expect(platform.logs[0]!.message).toMatch(/^onAppInstall: blocked; freshchat (ok|[a-z_]+( \(\d+\))?), freshcaller (ok|[a-z_]+( \(\d+\))?)$/);
@@ -78,7 +78,7 @@ describe('onAppInstall checks both credentials', () => {
     const running = onAppInstall({}, platform).then((outcome) => { settled = true; return outcome; });
     await new Promise((resolve) => setImmediate(resolve));
     // Freshcaller was asked while Freshchat is still pending, and its failure did not end the install early
-    expect(sentRequests(platform).map((r) => r.template).sort()).toEqual(['callerCheckKey', 'chatGetAccountConfiguration']);
+    expect(sentRequests(platform).map((r) => r.template).sort()).toEqual(['callerCheckKey', 'chatCheckToken']);
     expect(settled).toBe(false);
     chat.resolve({ status: 200, headers: {}, response: JSON.stringify({ app_id: 'a' }) });
     await expect(running).resolves.toEqual({ blockInstall: 'Freshcaller rejected the API key' });
@@ -96,7 +96,7 @@ describe('onAppInstall checks both credentials', () => {
 
 describe('installMessage', () => {
   const codes: ApiErrorCode[] = ['auth', 'forbidden', 'not_found', 'invalid', 'rate_limited', 'server', 'timeout', 'unreachable', 'bad_response'];
-  const chatError = (code: ApiErrorCode) => new ApiError({ product: 'freshchat', template: 'chatGetAccountConfiguration', status: 400, code });
+  const chatError = (code: ApiErrorCode) => new ApiError({ product: 'freshchat', template: 'chatCheckToken', status: 400, code });
   const callerError = (code: ApiErrorCode) => new ApiError({ product: 'freshcaller', template: 'callerCheckKey', status: 400, code });
 
   test('nothing failed: no message', () => {
