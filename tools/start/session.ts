@@ -58,6 +58,7 @@ export async function startLocalSession(options: SessionOptions): Promise<LocalS
   async function replayAll(onEvent?: (account: EventAccount) => void): Promise<EventAccount[]> {
     const accounts: EventAccount[] = [];
     for (const sample of samples) {
+      await runtime.advance(60_000); // a simulated minute between calls, as in real traffic
       for (let index = 0; index < sample.events.length; index += 1) {
         const account = await simulate(sample.name, index);
         accounts.push(account);

@@ -44,7 +44,7 @@ export function createCallStore(db: PlatformDb): CallStore {
     claim: (rootId, version) => claim(db, rootId, version),
     write: (rootId, record) => write(db, 'set', callKey(rootId), record as unknown as Record<string, unknown>),
     readCache: () => readCache(db),
-    writeCache: (cache) => write(db, 'set', 'app:cache', cacheValue(cache)),
+    writeCache: (cache) => writeCache(db, cache),
     recordRejectedPayload: (callId, event, paths, at) =>
       write(db, 'set', ('bad:' + (callId || 'unknown')).slice(0, 30), { event, paths: paths.join(', ').slice(0, 1000), at }),
   };
@@ -65,11 +65,12 @@ async function readCache(db: PlatformDb): Promise<AppCache> {
   return cache;
 }
 
-/** The store refuses empty values: an empty agents map is left out. */
-function cacheValue(cache: AppCache): Record<string, unknown> {
-  const value: Record<string, unknown> = { appId: cache.appId || 'none' };
+/** The store refuses empty values: what is unknown is left out, and nothing known is not written. */
+async function writeCache(db: PlatformDb, cache: AppCache): Promise<void> {
+  const value: Record<string, unknown> = {};
+  if (cache.appId) value.appId = cache.appId;
   if (Object.keys(cache.agents).length) value.agents = cache.agents;
-  return value;
+  if (Object.keys(value).length) await write(db, 'set', 'app:cache', value);
 }
 
 async function claim(db: PlatformDb, rootId: string, version: number): Promise<boolean> {
