@@ -25,6 +25,27 @@ describe('call handlers: events that change nothing cost nothing', () => {
     expect(platform.logs[0]!.message).toMatch(/· call still in progress$/);
   });
 
+  test('onCallUpdate of an ended call whose changes are only bookkeeping makes no request and no storage operation', async () => {
+    const platform = new FakePlatform();
+    const bookkeeping = variant(sequence[5]!, (p) => { p.data.changes = { model_changes: { updated_time: ['2026-11-02T14:09:10.000+00:00', '2026-11-02T14:09:30.000+00:00'] } }; });
+    await onCallUpdate(bookkeeping, platform);
+    expect(platform.calls).toEqual([]);
+    expect(platform.logs).toEqual([
+      { level: 'info', message: 'onCallUpdate: call 25847696 · incoming · customer answered/completed (1) · agents answered/completed (1) · only bookkeeping changed' },
+    ]);
+  });
+
+  test.each([
+    ['a type unticked in log_call_types', loadSequence('missed-inbound')[1]!, { log_call_types: ['answered'] }, 'missed calls are not logged (log_call_types)'],
+    ['a blocked call', variant(sequence[4]!, (p) => { p.data.call.participants = [{ participant_type: 'Customer', call_status: 9 }]; }), {}, 'blocked calls are never logged'],
+  ])('onCallCreate of %s makes no request and no storage operation', async (_label, payload, iparams, reason) => {
+    const platform = new FakePlatform();
+    await onCallCreate(variant(payload, (p) => { p.event = 'onCallCreate'; p.iparams = iparams; }), platform);
+    expect(platform.calls).toEqual([]);
+    expect(platform.logs).toHaveLength(1);
+    expect(platform.logs[0]!.message.endsWith(' · ' + reason)).toBe(true);
+  });
+
   test('a malformed payload is logged by its failing paths, recorded without personal data, and never throws', async () => {
     const platform = new FakePlatform();
     const bad = variant(sequence[4]!, (p) => { p.data.call.direction = 3; p.data.call.participants[0]!.call_status = 'x'; });
@@ -49,6 +70,12 @@ describe('call handlers: events that change nothing cost nothing', () => {
     await expect(onScheduledEvent({ data: { something: 'else' } }, platform)).resolves.toEqual({});
     expect(platform.calls).toEqual([]);
     expect(platform.logs).toEqual([{ level: 'info', message: 'onScheduledEvent: not work this app scheduled; ignored' }]);
+  });
+
+  test('onScheduledEvent without a payload does nothing', async () => {
+    const platform = new FakePlatform();
+    await expect(onScheduledEvent(undefined, platform)).resolves.toEqual({});
+    expect(platform.calls).toEqual([]);
   });
 });
 

@@ -5,7 +5,8 @@ import type { AgentLink, AppCache } from '../state/call-store';
 import type { SyncDeps } from './deps';
 
 const CACHE_MS = 7 * 86400000;
-const MAX_CACHED_AGENTS = 100;
+// An entry is about 110 bytes with real ids and names: 50 keep the record well under 8 KB.
+const MAX_CACHED_AGENTS = 50;
 
 export interface Author {
   actorId: string;

@@ -8,7 +8,7 @@ import { renderFollowUp, renderSummaryNote } from '../domain/render-note';
 import type { FollowUpItem, Outcome, PhoneNumber, ResolvePolicy } from '../domain/types';
 import type { Call } from '../events/call-event';
 import type { CallRecord } from '../state/call-record';
-import type { AppCache } from '../state/call-store';
+import { StoreError, type AppCache } from '../state/call-store';
 import { resolveAuthor, type Author } from './author';
 import { chooseConversation } from './choose-conversation';
 import { scheduleFollowUpWork } from './deferred';
@@ -231,8 +231,10 @@ async function authorOf(ctx: Context): Promise<Author> {
     ctx.author = { actorId: ctx.record.actorId, agentName: ctx.record.agentName };
     return ctx.author;
   }
-  const cache = await appCache(ctx);
-  const resolved = await resolveAuthor(ctx.deps, cache, ctx.call.assigned_agent_id || null, ctx.call.assigned_agent_name || null);
+  const agentId = ctx.call.assigned_agent_id || null;
+  // No agent (a missed or abandoned call): the default agent, without reading the cache.
+  const cache = agentId ? await appCache(ctx) : { appId: null, agents: {} };
+  const resolved = await resolveAuthor(ctx.deps, cache, agentId, ctx.call.assigned_agent_name || null);
   if (resolved.changed) ctx.cacheChanged = true;
   ctx.author = resolved.author;
   return resolved.author;
@@ -243,6 +245,16 @@ async function appCache(ctx: Context): Promise<AppCache> {
   return ctx.cache;
 }
 
+/**
+ * A cache that could not be saved costs a lookup next time; letting the failure escape would
+ * lose the call's record of what was just written, and the next event would write it again.
+ */
 async function saveCache(ctx: Context): Promise<void> {
-  if (ctx.cache && ctx.cacheChanged) await ctx.deps.store.writeCache(ctx.cache);
+  if (!ctx.cache || !ctx.cacheChanged) return;
+  try {
+    await ctx.deps.store.writeCache(ctx.cache);
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    ctx.done.push('agent cache not saved (' + err.message + ')');
+  }
 }

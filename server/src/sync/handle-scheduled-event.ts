@@ -51,7 +51,9 @@ async function lookOnceMore(callId: string, record: CallRecord, deps: SyncDeps):
 
 async function deliverLateCsat(callId: string, record: CallRecord, csat: { key: number; rating: number }, deps: SyncDeps): Promise<string> {
   const conversationId = record.conversationId as string;
-  await deps.chat.postPrivateNote(conversationId, deps.settings.defaultAgentId, renderFollowUp(callId, [{ kind: 'csat', csat }]));
+  // Follow-ups reuse the summary's author (call-record.ts actorId), like every other follow-up.
+  const actorId = record.actorId || deps.settings.defaultAgentId;
+  await deps.chat.postPrivateNote(conversationId, actorId, renderFollowUp(callId, [{ kind: 'csat', csat }]));
   if (deps.settings.resolvePolicy === 'answered' && record.resolved) {
     await deps.chat.postCsat(conversationId, csat.rating);
     record.csat = 'posted';

@@ -21,6 +21,8 @@ export interface SyncPlan {
   reopenIfResolved: boolean;
   /** A transferred leg to record on the root call. */
   transfer: { leg: string; agentName: string | null; durationSeconds: number | null } | null;
+  /** Legs recorded after the summary whose "Transferred to" follow-up is not written yet (it failed). */
+  pendingTransfers: boolean;
   notesFp: string | null;
   recordingFp: string | null;
   seen: string | null;
@@ -46,7 +48,9 @@ interface Content {
 }
 
 export function planSync(input: PlanInput): SyncPlan {
-  const content = contentOf(input.call, input.record);
+  // A transferred leg is folded into its root call as a "Transferred to" line: its own notes,
+  // recording and timestamps never stand in for the root call's (they share one record).
+  const content = input.isLeg ? unchangedContent(input.record) : contentOf(input.call, input.record);
   // An unlinked call waits for an agent to link it in the sidebar: no Freshchat writes until then.
   const root = !input.isLeg && !input.record.unlinked;
   const summary = root && !input.record.summary;
@@ -57,6 +61,7 @@ export function planSync(input: PlanInput): SyncPlan {
       summary,
       followUps,
       transfer: transferOf(input),
+      pendingTransfers: input.record.summary && input.record.transfers.some((t) => !t.posted),
       notesFp: content.notesFp,
       recordingFp: content.recordingFp,
       seen: seenAfter(input, content.stale),
@@ -93,8 +98,16 @@ function needsLink(record: CallRecord, writes: boolean): boolean {
 }
 
 export function isEmptyPlan(plan: SyncPlan): boolean {
-  const writes = plan.summary || plan.followUps.length > 0 || plan.resolve || plan.reopenIfResolved;
-  return !writes && !plan.fetchCsat && !plan.postCsat && !plan.transfer;
+  return !writesToConversation(plan) && !plan.fetchCsat && !plan.postCsat && !plan.transfer;
+}
+
+/** Kept apart from isEmptyPlan to stay within the platform lint's complexity limit (7). */
+function writesToConversation(plan: SyncPlan): boolean {
+  return plan.summary || plan.followUps.length > 0 || plan.resolve || plan.reopenIfResolved || plan.pendingTransfers;
+}
+
+function unchangedContent(record: CallRecord): Content {
+  return { notes: '', recordingUrl: '', notesFp: record.notesFp, recordingFp: record.recordingFp, stale: true };
 }
 
 /** Notes are redacted before they are fingerprinted or stored anywhere. */

@@ -28,8 +28,9 @@ export async function syncCall(target: SyncTarget, deps: SyncDeps): Promise<Sync
   const plan = planSync({ call: target.call, isLeg: target.isLeg, outcome: target.outcome, logType: target.logType, settings: deps.settings, record });
   if (isEmptyPlan(plan)) return { text: record.unlinked ? 'unlinked, waiting for an agent to link it' : 'nothing new to sync', failed: false };
   if (!(await deps.store.claim(target.rootId, record.v))) {
-    // Another event is acting on this call right now: defer, never drop (product.md).
-    const result = await scheduleFollowUpWork(deps, 'replay', target.rootId);
+    // Another event is acting on this call right now: defer, never drop (product.md). The replay
+    // reads back this event's own call, so a transferred leg's work is replayed as the leg.
+    const result = await scheduleFollowUpWork(deps, 'replay', target.call.id);
     return { text: 'another event is syncing this call; replay ' + result, failed: false };
   }
   return act(target, plan, record, deps);
@@ -45,7 +46,10 @@ async function act(target: SyncTarget, plan: SyncPlan, record: CallRecord, deps:
   const failure = await executeCatchingApiErrors({ call: target.call, rootId: target.rootId, outcome: target.outcome, plan, record: next, deps, done });
   next.error = failure ? { code: failure.code, reason: failure.reason, at: deps.now() } : null;
   await deps.store.write(target.rootId, next);
-  return describe(done, failure);
+  // A failure a later retry can fix is not lost: the call is replayed later (product.md "State,
+  // idempotency, budgets"); a permanent one waits for an agent's retry.
+  const replay = failure && failure.transient ? await scheduleFollowUpWork(deps, 'replay', target.call.id) : null;
+  return describe(done, failure, replay);
 }
 
 async function executeCatchingApiErrors(execution: Execution): Promise<ApiError | null> {
@@ -59,8 +63,9 @@ async function executeCatchingApiErrors(execution: Execution): Promise<ApiError 
   }
 }
 
-function describe(done: string[], failure: ApiError | null): SyncResult {
+function describe(done: string[], failure: ApiError | null, replay: string | null): SyncResult {
   const text = done.length ? done.join('; ') : 'nothing to write';
   if (!failure) return { text, failed: false };
-  return { text: (done.length ? text + '; then ' : '') + 'failed: ' + failure.reason + ' (' + failure.status + ')', failed: true };
+  const failed = (done.length ? text + '; then ' : '') + 'failed: ' + failure.reason + ' (' + failure.status + ')';
+  return { text: failed + (replay ? '; replay ' + replay : ''), failed: true };
 }

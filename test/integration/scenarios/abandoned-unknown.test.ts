@@ -1,0 +1,78 @@
+// Scenario 4: an unknown number calls and hangs up in the queue
+// (test_data/calls/abandoned-unknown.json): nobody to write to, and nothing may be created.
+import type { InvocationResult } from '../../../tools/runtime';
+import { loadSeedFile } from '../../../tools/standins';
+import {
+  allAppNotes,
+  chatRequests,
+  contractWatch,
+  costOf,
+  FREE,
+  ONE_READ,
+  replay,
+  sequence,
+  startScenarioApp,
+  storedRecord,
+  type LocalApp,
+} from '../../support/scenario';
+
+const CALL = 25847730;
+const seed = loadSeedFile().freshchat!;
+
+describe('scenario: an abandoned call from an unknown number', () => {
+  let app: LocalApp;
+  let watch: ReturnType<typeof contractWatch>;
+  let results: InvocationResult[];
+
+  beforeAll(async () => {
+    app = await startScenarioApp();
+    watch = contractWatch(app);
+    results = await replay(app, 'abandoned-unknown');
+  });
+  afterEach(() => {
+    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  test('no user, no conversation and no note are created, and no status changes', () => {
+    const state = app.standins.freshchat.state;
+    expect(state.users.map((u) => u.id)).toEqual(seed.users!.map((u) => u.id));
+    expect(state.conversations.map((c) => [c.conversation_id, c.status])).toEqual(seed.conversations!.map((c) => [c.conversation_id, c.status]));
+    expect(allAppNotes(app)).toEqual([]);
+    expect(chatRequests(app).filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  test('the number was looked up in each form Freshchat may hold, and nothing else was asked', () => {
+    expect(chatRequests(app).map((r) => r.method + ' ' + r.path + ' ' + String(r.query.phone_no))).toEqual([
+      'GET /v2/users +14155550177',
+      'GET /v2/users (415) 555-0177',
+      'GET /v2/users 4155550177',
+    ]);
+    expect(app.standins.freshcaller.requests).toEqual([]);
+  });
+
+  test('the stored record marks the call unlinked, with a reason that shows only the last digits', () => {
+    expect(storedRecord(app, CALL)).toMatchObject({
+      conversationId: null,
+      unlinked: true,
+      reason: 'no Freshchat user with phone \u20260177',
+      outcome: 'abandoned',
+      summary: false,
+      error: null,
+    });
+  });
+
+  test('what it cost: nothing while queued, the outcome 3 requests and at most 3 storage operations', () => {
+    expect(costOf(results[0]!)).toEqual(FREE);
+    expect(costOf(results[1]!)).toMatchObject({ requests: 3, templates: ['chatFindUsersByPhone', 'chatFindUsersByPhone', 'chatFindUsersByPhone'] });
+    expect(costOf(results[1]!).dbOps).toBeLessThanOrEqual(3);
+  });
+
+  test('a repeat of the outcome costs one storage read and no request', async () => {
+    const [repeat] = await replay(app, sequence('abandoned-unknown').slice(1));
+    expect(costOf(repeat!)).toEqual(ONE_READ);
+    expect(app.standins.freshchat.state.users).toHaveLength(seed.users!.length);
+  });
+});

@@ -1,0 +1,134 @@
+// Scenario 1: Jordan calls, Ava answers, the caller rates the call 4 in the CSAT survey, the
+// recording arrives a little later (test_data/calls/answered-inbound.json).
+import type { InvocationResult } from '../../../tools/runtime';
+import {
+  appNotes,
+  chatRequests,
+  contractWatch,
+  conversation,
+  costOf,
+  csatPosts,
+  FREE,
+  replay,
+  SEED,
+  startScenarioApp,
+  storedRecord,
+  type LocalApp,
+} from '../../support/scenario';
+
+const CALL = 25847696;
+const { jordanOpen, jordanResolved } = SEED.conversations;
+
+describe('scenario: an answered inbound call with a CSAT rating', () => {
+  let app: LocalApp;
+  let watch: ReturnType<typeof contractWatch>;
+  let results: InvocationResult[];
+
+  beforeAll(async () => {
+    app = await startScenarioApp();
+    watch = contractWatch(app);
+    results = await replay(app, 'answered-inbound');
+  });
+  afterEach(() => {
+    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  test('events before the outcome (created, agent assigned, hold on, hold off) cost nothing', () => {
+    for (const result of results.slice(0, 4)) expect(costOf(result)).toEqual(FREE);
+  });
+
+  test('the outcome writes exactly one summary note, private, by Ava, in Jordan\'s most recent open conversation', () => {
+    const summaries = appNotes(app, jordanOpen, { kind: 'summary' });
+    expect(summaries).toHaveLength(1);
+    const summary = summaries[0]!;
+    expect(summary).toMatchObject({ callId: String(CALL), messageType: 'private', actorType: 'agent', actorId: SEED.agents.ava });
+    expect(summary.lines).toEqual([
+      'Incoming call \u00b7 answered',
+      'Caller: +1 415 555 0123',
+      'Agent: Ava Parker',
+      'Duration: 3m 04s',
+      'Business number: +1 858 281 0798 \u00b7 queue Support queue',
+      'Call notes: Customer asked to move the delivery to Friday. Confirmed new slot.',
+      'CSAT: 4/5 (caller pressed 4)',
+      'Freshcaller call ' + CALL,
+    ]);
+    // Not the older, resolved conversation.
+    expect(appNotes(app, jordanResolved)).toEqual([]);
+  });
+
+  test('the recording arrives later as one follow-up that names it, not a second summary', () => {
+    const notes = appNotes(app, jordanOpen, { callId: CALL });
+    expect(notes.map((n) => n.kind)).toEqual(['summary', 'follow-up']);
+    const followUp = notes[1]!;
+    expect(followUp.lines).toEqual(['Recording ready: https://acme.freshcaller.com/api/v1/calls/25847696/recording/13258090']);
+    expect(followUp).toMatchObject({ messageType: 'private', actorId: SEED.agents.ava });
+    // The summary written before the recording existed does not mention one.
+    expect(notes[0]!.text).not.toContain('Recording');
+  });
+
+  test('the conversation ends resolved and CSAT 4 is posted exactly once, after the resolution', () => {
+    expect(conversation(app, jordanOpen).status).toBe('resolved');
+    expect(conversation(app, jordanResolved).status).toBe('resolved');
+    expect(csatPosts(app, jordanOpen)).toEqual([expect.objectContaining({ rating: 4, issue_resolved: true })]);
+    const writes = chatRequests(app).filter((r) => r.method !== 'GET');
+    const resolvedAt = writes.findIndex((r) => r.method === 'PUT' && r.path === '/v2/conversations/' + jordanOpen);
+    const csatAt = writes.findIndex((r) => r.method === 'POST' && r.path === '/v2/csat/' + jordanOpen);
+    expect(writes[resolvedAt]!.body).toEqual({ status: 'resolved' });
+    expect(resolvedAt).toBeGreaterThanOrEqual(0);
+    expect(csatAt).toBeGreaterThan(resolvedAt);
+    expect(writes.map((r) => r.method + ' ' + r.path)).toEqual([
+      'POST /v2/conversations/' + jordanOpen + '/messages',
+      'PUT /v2/conversations/' + jordanOpen,
+      'POST /v2/csat/' + jordanOpen,
+      'POST /v2/conversations/' + jordanOpen + '/messages',
+    ]);
+  });
+
+  test('the stored record says where the call went and why', () => {
+    expect(storedRecord(app, CALL)).toMatchObject({
+      conversationId: jordanOpen,
+      reason: 'matched user by phone \u20260123; most recent open conversation',
+      linkedBy: 'app',
+      unlinked: false,
+      outcome: 'answered',
+      summary: true,
+      resolved: true,
+      csat: 'posted',
+      csatRating: 4,
+      error: null,
+    });
+  });
+
+  test('what the call cost: the outcome 9 requests and 5 storage operations, the recording 1 and 3', () => {
+    expect(costOf(results[4]!)).toMatchObject({
+      requests: 9,
+      dbOps: 5,
+      templates: [
+        'callerGetCallMetrics',
+        'chatFindUsersByPhone',
+        'chatGetUserConversations',
+        'chatGetConversation',
+        'callerGetUser',
+        'chatListAgents',
+        'chatPostMessage',
+        'chatUpdateConversation',
+        'chatPostCsat',
+      ],
+    });
+    // The recording follow-up reuses the summary's author: no agent lookup, no cache read.
+    expect(costOf(results[5]!)).toMatchObject({ requests: 1, dbOps: 3, reads: 1, templates: ['chatPostMessage'] });
+    expect(costOf(results)).toMatchObject({ requests: 10, dbOps: 8 });
+    expect(app.runtime.schedules()).toEqual([]);
+  });
+
+  test('a repeat of the whole call later changes nothing: one storage read per event that matters', async () => {
+    const again = await replay(app, 'answered-inbound');
+    for (const result of again.slice(0, 4)) expect(costOf(result)).toEqual(FREE);
+    for (const result of again.slice(4)) expect(costOf(result)).toMatchObject({ requests: 0, dbOps: 1, reads: 1 });
+    expect(appNotes(app, jordanOpen, { callId: CALL })).toHaveLength(2);
+    expect(csatPosts(app, jordanOpen)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,94 @@
+// Scenario 7: events delivered twice and out of order (test_data/calls/duplicated-reordered.json):
+// the newest snapshot (outcome, notes and recording) comes first, an older one twice after it,
+// then a stale "agent assigned" event, then the newest again. The call notes hold a card number.
+import type { InvocationResult } from '../../../tools/runtime';
+import {
+  allAppNotes,
+  appNotes,
+  contractWatch,
+  costOf,
+  csatPosts,
+  FREE,
+  ONE_READ,
+  replay,
+  SEED,
+  startScenarioApp,
+  storedRecord,
+  storedText,
+  type LocalApp,
+} from '../../support/scenario';
+
+const CALL = 25847750;
+const { riley } = SEED.conversations;
+
+describe('scenario: duplicated and reordered events of one call', () => {
+  let app: LocalApp;
+  let watch: ReturnType<typeof contractWatch>;
+  let results: InvocationResult[];
+
+  beforeAll(async () => {
+    app = await startScenarioApp();
+    watch = contractWatch(app);
+    results = await replay(app, 'duplicated-reordered');
+  });
+  afterEach(() => {
+    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  test('exactly one summary, holding the recording, and no follow-up at all', () => {
+    const notes = appNotes(app, riley, { callId: CALL });
+    expect(notes.map((n) => n.kind)).toEqual(['summary']);
+    expect(notes[0]!.lines).toEqual([
+      'Incoming call \u00b7 answered',
+      'Caller: +1 415 555 0142',
+      'Agent: Ava Parker',
+      'Duration: 2m 20s',
+      'Business number: +1 858 281 0798 \u00b7 queue Support queue',
+      'Call notes: Updated card on file: [card number removed], order 5512-7788.',
+      'Recording: https://acme.freshcaller.com/api/v1/calls/25847750/recording/13258150',
+      'CSAT: 2/5 (caller pressed 2)',
+      'Freshcaller call ' + CALL,
+    ]);
+    expect(notes[0]!.actorId).toBe(SEED.agents.ava);
+    expect(allAppNotes(app)).toHaveLength(1);
+    expect(csatPosts(app, riley)).toEqual([expect.objectContaining({ rating: 2, issue_resolved: true })]);
+  });
+
+  test('the card number is removed from the note and is nowhere in the app\'s store', () => {
+    const card = /4111[ -]?1111[ -]?1111[ -]?1111/;
+    expect(JSON.stringify(app.standins.freshchat.state.messages)).not.toMatch(card);
+    expect(JSON.stringify(app.standins.freshchat.requests)).not.toMatch(card);
+    expect(storedText(app)).not.toContain('4111');
+    expect(storedText(app)).not.toContain('card on file');
+    expect(storedRecord(app, CALL)).toMatchObject({ summary: true, seen: '2026-11-02T19:03:20.000+00:00' });
+  });
+
+  test('each duplicate costs exactly one storage read and no request', () => {
+    expect(costOf(results[3]!)).toEqual(ONE_READ); // the older snapshot, again
+    expect(costOf(results[5]!)).toEqual(ONE_READ); // the newest snapshot, again
+  });
+
+  test('the late older snapshot costs at most one read and writes nothing', () => {
+    const late = costOf(results[2]!);
+    expect(late.requests).toBe(0);
+    expect(late.reads).toBeLessThanOrEqual(1);
+    expect(late.writes).toBe(0);
+    expect(late.schedules).toBe(0);
+  });
+
+  test('the stale "agent assigned" event and the creation cost nothing', () => {
+    expect(costOf(results[0]!)).toEqual(FREE);
+    expect(costOf(results[4]!)).toEqual(FREE);
+  });
+
+  test('the first (newest) snapshot did all the work within budget', () => {
+    const first = costOf(results[1]!);
+    expect(first.requests).toBeLessThanOrEqual(10);
+    expect(first.dbOps).toBeLessThanOrEqual(5);
+    expect(first.templates.filter((t) => t === 'chatPostMessage')).toHaveLength(1);
+    expect(first.templates.filter((t) => t === 'chatPostCsat')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,108 @@
+// Scenario 2: Sam calls and nobody answers (test_data/calls/missed-inbound.json). Freshchat holds
+// Sam's phone as "(415) 555-0199": the app finds Sam through the national form of the number.
+import type { InvocationResult } from '../../../tools/runtime';
+import {
+  appNotes,
+  chatRequests,
+  contractWatch,
+  conversation,
+  costOf,
+  csatPosts,
+  FREE,
+  ONE_READ,
+  renamed,
+  replay,
+  resolveAsAgent,
+  SEED,
+  sequence,
+  startScenarioApp,
+  storedRecord,
+  type LocalApp,
+} from '../../support/scenario';
+
+const CALL = 25847700;
+const SECOND_CALL = 25847702;
+const { sam } = SEED.conversations;
+
+describe('scenario: a missed inbound call from a number Freshchat stores in national form', () => {
+  let app: LocalApp;
+  let watch: ReturnType<typeof contractWatch>;
+  let results: InvocationResult[];
+
+  beforeAll(async () => {
+    app = await startScenarioApp();
+    watch = contractWatch(app);
+    results = await replay(app, 'missed-inbound');
+  });
+  afterEach(() => {
+    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  test('Sam is found through the national variant after the E.164 form matched nobody', () => {
+    const lookups = chatRequests(app, 'GET', '/v2/users').map((r) => r.query.phone_no);
+    expect(lookups).toEqual(['+14155550199', '(415) 555-0199']);
+    expect(storedRecord(app, CALL)).toMatchObject({
+      conversationId: sam,
+      reason: 'matched user by phone \u20260199; most recent open conversation',
+      outcome: 'missed',
+      summary: true,
+      resolved: false,
+      unlinked: false,
+      error: null,
+    });
+  });
+
+  test('one summary note lands in Sam\'s conversation, by the default agent, and the conversation stays open', () => {
+    const notes = appNotes(app, sam);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ callId: String(CALL), kind: 'summary', messageType: 'private', actorType: 'agent', actorId: SEED.agents.defaultAgent });
+    expect(notes[0]!.lines).toEqual([
+      'Incoming call \u00b7 missed',
+      'Caller: +1 415 555 0199',
+      'Duration: 31s',
+      'Business number: +1 858 281 0798 \u00b7 queue Support queue',
+      'Freshcaller call ' + CALL,
+    ]);
+    expect(conversation(app, sam).status).toBe('new');
+    expect(chatRequests(app, 'PUT')).toEqual([]);
+    expect(csatPosts(app, sam)).toEqual([]);
+  });
+
+  test('what it cost: nothing while ringing; the outcome at most 5 requests and 4 storage operations, no CSAT lookup', () => {
+    expect(costOf(results[0]!)).toEqual(FREE);
+    const outcome = costOf(results[1]!);
+    expect(outcome.requests).toBeLessThanOrEqual(5);
+    expect(outcome.dbOps).toBeLessThanOrEqual(4);
+    expect(outcome.templates).not.toContain('callerGetCallMetrics');
+    expect(outcome.templates.filter((t) => t === 'chatPostMessage')).toHaveLength(1);
+    expect(outcome.schedules).toBe(0);
+  });
+
+  test('the same outcome event delivered again costs one storage read and writes nothing', async () => {
+    const [repeat] = await replay(app, sequence('missed-inbound').slice(1));
+    expect(costOf(repeat!)).toEqual(ONE_READ);
+    expect(appNotes(app, sam)).toHaveLength(1);
+  });
+
+  test('a missed call reopens the conversation when an agent had resolved it', async () => {
+    await resolveAsAgent(app, sam);
+    expect(conversation(app, sam).status).toBe('resolved');
+    await replay(app, renamed(sequence('missed-inbound'), { [CALL]: SECOND_CALL }));
+    const notes = appNotes(app, sam, { callId: SECOND_CALL });
+    expect(notes.map((n) => n.kind)).toEqual(['summary']);
+    expect(notes[0]!.lines[0]).toBe('Incoming call \u00b7 missed');
+    const reopen = chatRequests(app, 'PUT', '/v2/conversations/' + sam).filter((r) => JSON.stringify(r.body) === JSON.stringify({ status: 'reopened' }));
+    expect(reopen).toHaveLength(1);
+    expect(conversation(app, sam).status).not.toBe('resolved');
+    expect(storedRecord(app, SECOND_CALL)).toMatchObject({
+      conversationId: sam,
+      reason: 'matched user by phone \u20260199; most recent conversation (resolved)',
+      reopened: true,
+      resolved: false,
+    });
+    expect(csatPosts(app, sam)).toEqual([]);
+  });
+});

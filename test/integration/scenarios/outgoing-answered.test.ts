@@ -1,0 +1,91 @@
+// Scenario 5: Dan calls Sam back and Sam answers (test_data/calls/outgoing-answered.json). Dan has
+// no Freshchat agent (no agent there has his email), so the default agent authors the note.
+import type { InvocationResult } from '../../../tools/runtime';
+import {
+  allAppNotes,
+  appNotes,
+  chatRequests,
+  contractWatch,
+  conversation,
+  costOf,
+  FREE,
+  renamed,
+  replay,
+  SEED,
+  sequence,
+  startScenarioApp,
+  storedRecord,
+  useSettings,
+  type LocalApp,
+} from '../../support/scenario';
+
+const CALL = 25847720;
+const { sam } = SEED.conversations;
+
+describe('scenario: an answered outgoing call', () => {
+  let app: LocalApp;
+  let watch: ReturnType<typeof contractWatch>;
+  let results: InvocationResult[];
+
+  beforeAll(async () => {
+    app = await startScenarioApp();
+    watch = contractWatch(app);
+    results = await replay(app, 'outgoing-answered');
+  });
+  afterEach(() => {
+    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  test('one summary says outgoing, names Dan, and is authored by the default agent', () => {
+    const notes = appNotes(app, sam, { callId: CALL });
+    expect(notes.map((n) => n.kind)).toEqual(['summary']);
+    expect(notes[0]).toMatchObject({ messageType: 'private', actorType: 'agent', actorId: SEED.agents.defaultAgent });
+    expect(notes[0]!.lines).toEqual([
+      'Outgoing call \u00b7 answered',
+      'Called: +1 415 555 0199',
+      'Agent: Dan Fischer',
+      'Duration: 1m 35s',
+      'Business number: +1 858 281 0798',
+      'Call notes: Called back about the refund; refund issued, ref RF-20931.',
+      'Freshcaller call ' + CALL,
+    ]);
+  });
+
+  test('Dan was looked up once by email in Freshchat; no match, and the miss is cached', () => {
+    expect(app.standins.freshcaller.requests.filter((r) => r.path === '/api/v1/users/67031')).toHaveLength(1);
+    expect(chatRequests(app, 'GET', '/v2/agents')).toHaveLength(1);
+    expect(app.runtime.store('freshcaller').peek('app:cache')).toMatchObject({ agents: { 67031: { chat: null, name: 'Dan Fischer' } } });
+  });
+
+  test('the answered call resolves the conversation; there is no rating to post', () => {
+    expect(conversation(app, sam).status).toBe('resolved');
+    expect(app.standins.freshchat.state.csat).toEqual({});
+    expect(storedRecord(app, CALL)).toMatchObject({ conversationId: sam, outcome: 'answered', summary: true, resolved: true, csat: 'none', error: null });
+  });
+
+  test('what it cost: nothing until the outcome, then at most 9 requests and 5 storage operations', () => {
+    expect(costOf(results[0]!)).toEqual(FREE);
+    expect(costOf(results[1]!)).toEqual(FREE);
+    const outcome = costOf(results[2]!);
+    expect(outcome.requests).toBeLessThanOrEqual(9);
+    expect(outcome.dbOps).toBeLessThanOrEqual(5);
+    expect(outcome.templates.filter((t) => t === 'chatPostMessage')).toHaveLength(1);
+  });
+
+  test('with "outgoing" unticked in log_call_types, an outgoing call writes nothing and costs nothing', async () => {
+    useSettings(app, { log_call_types: ['answered', 'missed', 'voicemail', 'abandoned'] });
+    try {
+      const before = allAppNotes(app).length;
+      const again = await replay(app, renamed(sequence('outgoing-answered'), { [CALL]: 25847721 }));
+      for (const result of again) expect(costOf(result)).toEqual(FREE);
+      expect(again[2]!.logs.map((l) => l.message)).toEqual([expect.stringContaining('outgoing calls are not logged (log_call_types)')]);
+      expect(allAppNotes(app)).toHaveLength(before);
+      expect(storedRecord(app, 25847721)).toBeUndefined();
+    } finally {
+      useSettings(app, {});
+    }
+  });
+});

@@ -1,0 +1,183 @@
+// Scenario 8: the installation parameters change what the app writes (product.md "Installation
+// parameters"). Each setting gets its own app instance (fresh stand-ins and store), since each
+// one changes how the same sample call must end.
+import { loadSeedFile } from '../../../tools/standins';
+import {
+  allAppNotes,
+  appNotes,
+  chatRequests,
+  contractWatch,
+  conversation,
+  csatPosts,
+  FULL_CALLER_NUMBER,
+  renamed,
+  replay,
+  SEED,
+  sequence,
+  setFreshcallerCall,
+  startScenarioApp,
+  storedRecord,
+  type LocalApp,
+} from '../../support/scenario';
+
+const ANSWERED = 25847696;
+const UNKNOWN_CALL = 25847800;
+const UNKNOWN_NUMBER = '+14155550188';
+const { jordanOpen } = SEED.conversations;
+const seed = loadSeedFile().freshchat!;
+
+/** The answered sample call, from a number no Freshchat user has. */
+function answeredFromUnknown() {
+  return renamed(sequence('answered-inbound'), { [ANSWERED]: UNKNOWN_CALL }, UNKNOWN_NUMBER);
+}
+
+/** One app per describe block, closed (and its coverage recorded) after it; contract checked per test. */
+function appFor(overrides: Record<string, unknown>): { get(): LocalApp } {
+  let app: LocalApp;
+  let watch: ReturnType<typeof contractWatch>;
+  beforeAll(async () => {
+    app = await startScenarioApp(overrides);
+    watch = contractWatch(app);
+  });
+  afterEach(() => {
+    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+  return { get: () => app };
+}
+
+describe('setting: resolve_policy never', () => {
+  const handle = appFor({ resolve_policy: 'never' });
+
+  test('an answered call changes no status and posts no CSAT; the rating goes into the note', async () => {
+    const app = handle.get();
+    await replay(app, 'answered-inbound');
+    expect(conversation(app, jordanOpen).status).toBe('assigned');
+    expect(chatRequests(app, 'PUT')).toEqual([]);
+    expect(chatRequests(app, 'POST', /^\/v2\/csat\//)).toEqual([]);
+    expect(app.standins.freshchat.state.csat).toEqual({});
+    const summary = appNotes(app, jordanOpen, { callId: ANSWERED, kind: 'summary' });
+    expect(summary).toHaveLength(1);
+    expect(summary[0]!.lines).toContain('CSAT: 4/5 (caller pressed 4)');
+    expect(storedRecord(app, ANSWERED)).toMatchObject({ resolved: false, csat: 'noted', csatRating: 4, csatKey: 4 });
+  });
+});
+
+describe('setting: csat_scale 1-9', () => {
+  const handle = appFor({ csat_scale: '1-9' });
+
+  test('a caller who pressed 9 gives Freshchat rating 5', async () => {
+    const app = handle.get();
+    app.standins.freshcaller.setCallMetrics(ANSWERED, { csat: { transfer_made: true, outcome: 9 } });
+    await replay(app, 'answered-inbound');
+    expect(csatPosts(app, jordanOpen)).toEqual([expect.objectContaining({ rating: 5, issue_resolved: true })]);
+    expect(appNotes(app, jordanOpen, { callId: ANSWERED, kind: 'summary' })[0]!.lines).toContain('CSAT: 5/5 (caller pressed 9)');
+  });
+
+  test('a caller who pressed 2 gives 1 + 1 x 4/8 = 1.5, rounded half up to 2', async () => {
+    const app = handle.get();
+    const events = renamed(sequence('answered-inbound'), { [ANSWERED]: 25847698 });
+    setFreshcallerCall(app, events[4]!.data.call);
+    app.standins.freshcaller.setCallMetrics(25847698, { csat: { transfer_made: true, outcome: 2 } });
+    await replay(app, events);
+    expect(csatPosts(app, jordanOpen).map((c) => c.rating)).toEqual([5, 2]);
+  });
+});
+
+describe('setting: mask_caller_number on', () => {
+  const handle = appFor({ mask_caller_number: true });
+
+  test('no note holds a caller\'s full number: only its last 4 digits', async () => {
+    const app = handle.get();
+    for (const name of ['answered-inbound', 'missed-inbound', 'voicemail', 'outgoing-answered']) await replay(app, name);
+    const notes = allAppNotes(app);
+    expect(notes.filter((n) => n.kind === 'summary')).toHaveLength(4);
+    for (const note of notes) expect(note.text).not.toMatch(FULL_CALLER_NUMBER);
+    const callerLines = notes.filter((n) => n.kind === 'summary').map((n) => n.lines[1]);
+    expect(callerLines.sort()).toEqual(['Called: \u20260199', 'Caller: \u20260123', 'Caller: \u20260142', 'Caller: \u20260199']);
+  });
+});
+
+describe('setting: freshchat_channel_id empty', () => {
+  const handle = appFor({ freshchat_channel_id: '' });
+
+  test('an answered call from an unknown number stays unlinked and nothing is created', async () => {
+    const app = handle.get();
+    await replay(app, answeredFromUnknown());
+    const state = app.standins.freshchat.state;
+    expect(state.users).toHaveLength(seed.users!.length);
+    expect(state.conversations).toHaveLength(seed.conversations!.length);
+    expect(allAppNotes(app)).toEqual([]);
+    expect(chatRequests(app).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(storedRecord(app, UNKNOWN_CALL)).toMatchObject({
+      conversationId: null,
+      unlinked: true,
+      summary: false,
+      reason: 'no Freshchat user with phone \u20260188',
+    });
+  });
+});
+
+describe('setting: freshchat_channel_id set, an unknown caller on a fresh installation', () => {
+  const handle = appFor({});
+
+  test('an answered call creates the user (E.164 phone) and a conversation whose first message is the summary', async () => {
+    const app = handle.get();
+    await replay(app, answeredFromUnknown());
+    const state = app.standins.freshchat.state;
+    const created = state.users.filter((u) => !seed.users!.some((s) => s.id === u.id));
+    expect(created.map((u) => u.phone)).toEqual([UNKNOWN_NUMBER]);
+    expect(chatRequests(app, 'POST', '/v2/users').map((r) => r.body)).toEqual([{ phone: UNKNOWN_NUMBER }]);
+    const conversations = state.conversations.filter((c) => c.users.some((u) => u.id === created[0]!.id));
+    expect(conversations).toHaveLength(1);
+    const newConversation = conversations[0]!;
+    expect(newConversation.channel_id).toBe(SEED.channel);
+    const notes = appNotes(app, newConversation.conversation_id);
+    expect(notes.map((n) => [n.index, n.kind])).toEqual([
+      [0, 'summary'],
+      [1, 'follow-up'],
+    ]);
+    expect(notes[0]).toMatchObject({ callId: String(UNKNOWN_CALL), messageType: 'private', actorId: SEED.agents.ava });
+    expect(notes[0]!.lines.slice(0, 2)).toEqual(['Incoming call \u00b7 answered', 'Caller: +1 415 555 0188']);
+    expect(newConversation.status).toBe('resolved');
+    expect(storedRecord(app, UNKNOWN_CALL)).toMatchObject({
+      conversationId: newConversation.conversation_id,
+      linkedBy: 'app',
+      reason: 'no Freshchat user with phone \u20260188; new user and conversation',
+      summary: true,
+      error: null,
+    });
+  });
+
+  test('a missed call from an unknown number creates nothing', async () => {
+    const app = handle.get();
+    const users = app.standins.freshchat.state.users.length;
+    const conversations = app.standins.freshchat.state.conversations.length;
+    await replay(app, renamed(sequence('missed-inbound'), { 25847700: 25847801 }, '+14155550166'));
+    expect(app.standins.freshchat.state.users).toHaveLength(users);
+    expect(app.standins.freshchat.state.conversations).toHaveLength(conversations);
+    expect(storedRecord(app, 25847801)).toMatchObject({ unlinked: true, summary: false });
+  });
+});
+
+describe('setting: freshchat_channel_id set, an unknown caller after another call was synced', () => {
+  const handle = appFor({});
+
+  test('the unknown caller still gets a user and a conversation with the summary', async () => {
+    const app = handle.get();
+    // Jordan's call: the app looks up Ava and caches the mapping in its store.
+    await replay(app, 'answered-inbound');
+    await replay(app, answeredFromUnknown());
+    const record = storedRecord(app, UNKNOWN_CALL);
+    expect(record).toMatchObject({ summary: true, error: null });
+    const created = app.standins.freshchat.state.users.filter((u) => u.phone === UNKNOWN_NUMBER);
+    expect(created).toHaveLength(1);
+    expect(appNotes(app, String(record!.conversationId), { callId: UNKNOWN_CALL, kind: 'summary' })).toHaveLength(1);
+    // Every conversation the app created carries this account's app_id.
+    for (const request of chatRequests(app, 'POST', '/v2/conversations')) {
+      expect((request.body as { app_id?: string }).app_id).toBe(SEED.appId);
+    }
+  });
+});
