@@ -12,6 +12,11 @@ export function fingerprint(text: string): string {
   return ('0000000' + hash.toString(16)).slice(-8);
 }
 
+/** The size of a text in UTF-8, as the platform measures stored values against 8 KB. */
+export function utf8Length(text: string): number {
+  return utf8Bytes(text).length;
+}
+
 /** UTF-8 by hand: the platform sandbox has neither Buffer nor a guaranteed TextEncoder. */
 function utf8Bytes(text: string): number[] {
   const bytes: number[] = [];

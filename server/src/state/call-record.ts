@@ -22,6 +22,8 @@ export const callRecordSchema = looseObject({
   unlinked: boolean(),
   outcome: oneOf(OUTCOMES).nullable(),
   summary: boolean(),
+  /** Saved just before the summary is sent: a later attempt finding it checks the conversation first. */
+  pendingSummary: boolean(),
   /** Who authored the summary, so follow-ups need no agent lookup. */
   actorId: string().nullable(),
   agentName: string().nullable(),
@@ -55,6 +57,7 @@ export function emptyCallRecord(): CallRecord {
     unlinked: false,
     outcome: null,
     summary: false,
+    pendingSummary: false,
     actorId: null,
     agentName: null,
     notesFp: null,

@@ -1,12 +1,14 @@
 // Who authors the notes: the Freshchat agent whose email matches the Freshcaller agent's,
 // else freshchat_default_agent_id (product.md "What gets written"). The mapping is cached in
 // one small record, since finding an agent by email means paging Freshchat's agent list.
+import { utf8Length } from '../domain/fingerprint';
 import type { AgentLink, AppCache } from '../state/call-store';
 import type { SyncDeps } from './deps';
 
 const CACHE_MS = 7 * 86400000;
-// An entry is about 110 bytes with real ids and names: 50 keep the record well under 8 KB.
 const MAX_CACHED_AGENTS = 50;
+/** The cache must stay savable: the store's stricter limit is 8 KB for key and value, in UTF-8. */
+const MAX_CACHE_BYTES = 7000;
 
 export interface Author {
   actorId: string;
@@ -35,9 +37,11 @@ async function lookUpAgent(deps: SyncDeps, agentId: string, fallbackName: string
   return { chat: agent ? agent.id : null, name: (user && user.name) || fallbackName, at: deps.now() };
 }
 
+/** Drops the least recently looked-up agents until the cache fits by count and by size. */
 function trimCache(cache: AppCache): void {
   const ids = Object.keys(cache.agents);
-  if (ids.length <= MAX_CACHED_AGENTS) return;
   ids.sort((a, b) => (cache.agents[a] as AgentLink).at - (cache.agents[b] as AgentLink).at);
-  for (const id of ids.slice(0, ids.length - MAX_CACHED_AGENTS)) delete cache.agents[id];
+  while (ids.length > MAX_CACHED_AGENTS || (ids.length > 1 && utf8Length(JSON.stringify(cache)) > MAX_CACHE_BYTES)) {
+    delete cache.agents[ids.shift() as string];
+  }
 }

@@ -4,7 +4,8 @@ import type { CallCsat } from '../clients/freshcaller';
 import type { ChatConversation } from '../clients/freshchat';
 import { mapCsat } from '../domain/csat';
 import { normalisePhone } from '../domain/phone';
-import { renderFollowUp, renderSummaryNote } from '../domain/render-note';
+import { redactCardNumbers } from '../domain/redact';
+import { identifyingLine, renderFollowUp, renderSummaryNote } from '../domain/render-note';
 import type { FollowUpItem, Outcome, PhoneNumber, ResolvePolicy } from '../domain/types';
 import type { Call } from '../events/call-event';
 import type { CallRecord } from '../state/call-record';
@@ -33,10 +34,22 @@ interface Context extends Execution {
   cache: AppCache | null;
   cacheChanged: boolean;
   author: Author | null;
+  /** A previous attempt saved its intent to write the summary and may have written it. */
+  summaryMayExist: boolean;
+  /** Follow-ups owed because a summary found from an earlier attempt predates them. */
+  owed: FollowUpItem[];
 }
 
 export async function executePlan(execution: Execution): Promise<void> {
-  const ctx: Context = Object.assign({}, execution, { phone: callerPhone(execution.call), conversationStatus: null, cache: null, cacheChanged: false, author: null });
+  const ctx: Context = Object.assign({}, execution, {
+    phone: callerPhone(execution.call),
+    conversationStatus: null,
+    cache: null,
+    cacheChanged: false,
+    author: null,
+    summaryMayExist: execution.record.pendingSummary,
+    owed: [],
+  });
   if (ctx.plan.fetchCsat) await fetchCsat(ctx);
   if (ctx.plan.transfer) recordTransfer(ctx, ctx.plan.transfer);
   if (ctx.plan.link) await link(ctx);
@@ -121,6 +134,7 @@ async function createConversation(ctx: Context, existingUserId: string | null): 
   }
   const userId = existingUserId || (await chat.createUser((ctx.phone as PhoneNumber).e164)).id;
   const author = await authorOf(ctx);
+  await saveIntent(ctx);
   // The summary note is the conversation's first message: one request instead of two.
   const created = await chat.createConversation({
     appId: cache.appId,
@@ -138,9 +152,78 @@ async function createConversation(ctx: Context, existingUserId: string | null): 
 
 async function postSummary(ctx: Context): Promise<void> {
   const author = await authorOf(ctx);
+  const summaryLine = identifyingLine(ctx.rootId, 'summary');
+  const found = await findInConversation(ctx, (text) => lastLine(text) === summaryLine);
+  if (found !== null) {
+    adoptFoundSummary(ctx, found);
+    return;
+  }
+  await saveIntent(ctx);
   await ctx.deps.chat.postPrivateNote(ctx.record.conversationId as string, author.actorId, summaryText(ctx, author));
   markSummaryPosted(ctx);
   ctx.done.push('posted the summary note to conversation ' + ctx.record.conversationId);
+}
+
+/**
+ * The summary an earlier attempt wrote was found: it stands, and what it does not say yet (notes
+ * or a recording that came later) is owed as a follow-up rather than taken as written.
+ */
+function adoptFoundSummary(ctx: Context, found: string): void {
+  const notes = notesOf(ctx.call);
+  const url = recordingUrlOf(ctx.call);
+  markSummaryPosted(ctx);
+  if (notes && found.indexOf(notes) < 0) {
+    ctx.record.notesFp = null;
+    ctx.owed.push({ kind: 'notes', text: notes });
+  }
+  if (url && found.indexOf(url) < 0) {
+    ctx.record.recordingFp = null;
+    ctx.owed.push({ kind: 'recording', url });
+  }
+  ctx.done.push('found the summary already in conversation ' + ctx.record.conversationId);
+}
+
+function notesOf(call: Call): string {
+  return call.call_notes ? redactCardNumbers(call.call_notes.trim()) : '';
+}
+
+function recordingUrlOf(call: Call): string {
+  return call.recording && call.recording.url ? call.recording.url : '';
+}
+
+/**
+ * Saves the record, still at the version this event claimed, marked as about to write the
+ * summary: if the event dies between the write and the final save (storage budget spent, time
+ * limit), the next attempt knows to look before writing. Other events cannot act meanwhile:
+ * the version they read is the one this event holds the claim on.
+ */
+async function saveIntent(ctx: Context): Promise<void> {
+  const intent: CallRecord = JSON.parse(JSON.stringify(ctx.record)) as CallRecord;
+  intent.v = ctx.record.v - 1;
+  intent.pendingSummary = true;
+  await ctx.deps.store.write(ctx.rootId, intent);
+}
+
+/** Failures after which Freshchat may have stored the note although the app saw an error. */
+const AMBIGUOUS_FAILURES = ['timeout', 'server', 'unreachable'];
+
+/**
+ * Freshchat takes no idempotency key, so after a timeout or a 5xx the note may exist although
+ * the app saw a failure. Only then (never on a first attempt) the retry reads the conversation's
+ * latest messages first: one request, instead of a duplicate note.
+ */
+async function findInConversation(ctx: Context, matches: (text: string) => boolean): Promise<string | null> {
+  const error = ctx.record.error;
+  const ambiguous = !!error && AMBIGUOUS_FAILURES.indexOf(error.code) >= 0;
+  if (!ambiguous && !ctx.summaryMayExist) return null;
+  const page = await ctx.deps.chat.listMessages(ctx.record.conversationId as string, 1);
+  const found = page.messages.find((message) => message.messageType === 'private' && matches(message.text));
+  return found ? found.text : null;
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return (lines[lines.length - 1] || '').trim();
 }
 
 function summaryText(ctx: Context, author: Author): string {
@@ -165,6 +248,8 @@ function summaryText(ctx: Context, author: Author): string {
 
 function markSummaryPosted(ctx: Context): void {
   ctx.record.summary = true;
+  ctx.record.pendingSummary = false;
+  ctx.summaryMayExist = false;
   if (ctx.author) {
     ctx.record.actorId = ctx.author.actorId;
     ctx.record.agentName = ctx.author.agentName;
@@ -180,12 +265,15 @@ function csatOf(record: CallRecord): { key: number; rating: number } | null {
 
 async function postFollowUps(ctx: Context): Promise<void> {
   if (!ctx.record.summary) return;
-  const items: FollowUpItem[] = ctx.plan.followUps.slice();
+  const items: FollowUpItem[] = ctx.plan.followUps.concat(ctx.owed);
   const pending = ctx.record.transfers.filter((t) => !t.posted);
   for (const t of pending) items.push({ kind: 'transfer', agentName: t.agentName, durationSeconds: t.durationSeconds });
   if (items.length === 0) return;
   const author = await authorOf(ctx);
-  await ctx.deps.chat.postPrivateNote(ctx.record.conversationId as string, author.actorId, renderFollowUp(ctx.rootId, items));
+  const text = renderFollowUp(ctx.rootId, items);
+  if ((await findInConversation(ctx, (posted) => posted.trim() === text.trim())) === null) {
+    await ctx.deps.chat.postPrivateNote(ctx.record.conversationId as string, author.actorId, text);
+  }
   ctx.record.notesFp = ctx.plan.notesFp;
   ctx.record.recordingFp = ctx.plan.recordingFp;
   for (const t of pending) t.posted = true;
@@ -225,18 +313,21 @@ async function postCsat(ctx: Context): Promise<void> {
 }
 
 async function authorOf(ctx: Context): Promise<Author> {
-  if (ctx.author) return ctx.author;
-  // Follow-ups on the root call reuse the summary's author; a leg has its own agent.
-  if (ctx.record.actorId && !ctx.plan.transfer) {
-    ctx.author = { actorId: ctx.record.actorId, agentName: ctx.record.agentName };
-    return ctx.author;
-  }
+  if (!ctx.author) ctx.author = summaryAuthor(ctx) || (await lookUpAuthor(ctx));
+  return ctx.author;
+}
+
+/** Follow-ups on the root call reuse the summary's author; a leg has its own agent. */
+function summaryAuthor(ctx: Context): Author | null {
+  return ctx.record.actorId && !ctx.plan.transfer ? { actorId: ctx.record.actorId, agentName: ctx.record.agentName } : null;
+}
+
+async function lookUpAuthor(ctx: Context): Promise<Author> {
   const agentId = ctx.call.assigned_agent_id || null;
   // No agent (a missed or abandoned call): the default agent, without reading the cache.
   const cache = agentId ? await appCache(ctx) : { appId: null, agents: {} };
   const resolved = await resolveAuthor(ctx.deps, cache, agentId, ctx.call.assigned_agent_name || null);
   if (resolved.changed) ctx.cacheChanged = true;
-  ctx.author = resolved.author;
   return resolved.author;
 }
 

@@ -4,7 +4,7 @@ import { mapCsat } from '../domain/csat';
 import { renderFollowUp } from '../domain/render-note';
 import { callSchema } from '../events/call-event';
 import type { CallRecord } from '../state/call-record';
-import { readDeferredWork, type DeferredWork } from './deferred';
+import { readDeferredWork, scheduleFollowUpWork, type DeferredWork } from './deferred';
 import type { SyncDeps } from './deps';
 import { syncCall } from './sync-call';
 import { triageCallEvent } from './triage';
@@ -28,7 +28,10 @@ async function replayCall(work: DeferredWork, deps: SyncDeps): Promise<string> {
 async function recheckCsat(work: DeferredWork, deps: SyncDeps): Promise<string> {
   const record = await deps.store.read(work.callId);
   if (!record || record.csat !== 'waiting' || !record.conversationId) return 'call ' + work.callId + ': no CSAT to look for';
-  if (!(await deps.store.claim(work.callId, record.v))) return 'call ' + work.callId + ': busy; CSAT check skipped';
+  if (!(await deps.store.claim(work.callId, record.v))) {
+    // Another event holds the call: this look is postponed, not spent (the rating must not be lost).
+    return 'call ' + work.callId + ': busy; CSAT check ' + (await scheduleFollowUpWork(deps, 'csat', work.callId));
+  }
   const next: CallRecord = JSON.parse(JSON.stringify(record)) as CallRecord;
   next.v = record.v + 1;
   const result = await lookOnceMore(work.callId, next, deps);

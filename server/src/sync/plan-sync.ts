@@ -61,7 +61,7 @@ export function planSync(input: PlanInput): SyncPlan {
       summary,
       followUps,
       transfer: transferOf(input),
-      pendingTransfers: input.record.summary && input.record.transfers.some((t) => !t.posted),
+      pendingTransfers: hasPendingTransfers(input.record),
       notesFp: content.notesFp,
       recordingFp: content.recordingFp,
       seen: seenAfter(input, content.stale),
@@ -91,6 +91,10 @@ function rootSteps(input: PlanInput): RootSteps {
 function seenAfter(input: PlanInput, stale: boolean): string | null {
   if (stale || !input.call.updated_time) return input.record.seen;
   return input.call.updated_time;
+}
+
+function hasPendingTransfers(record: CallRecord): boolean {
+  return record.summary && record.transfers.some((t) => !t.posted);
 }
 
 function needsLink(record: CallRecord, writes: boolean): boolean {

@@ -5,6 +5,7 @@ import type { Call } from '../events/call-event';
 import type { LogType, Outcome } from '../domain/types';
 import type { CallRecord } from '../state/call-record';
 import { emptyCallRecord } from '../state/call-record';
+import { StoreError } from '../state/call-store';
 import { scheduleFollowUpWork } from './deferred';
 import type { SyncDeps } from './deps';
 import { executePlan, type Execution } from './execute-plan';
@@ -38,6 +39,19 @@ export async function syncCall(target: SyncTarget, deps: SyncDeps): Promise<Sync
 
 /** Acts on a claimed call and saves what was done, also when a request failed part-way. */
 async function act(target: SyncTarget, plan: SyncPlan, record: CallRecord, deps: SyncDeps): Promise<SyncResult> {
+  try {
+    return await actAndSave(target, plan, record, deps);
+  } catch (err) {
+    // The store failed (e.g. the minute's 50 operations are spent): nothing more can be saved,
+    // but $schedule still works, so the call is replayed rather than lost. A summary already
+    // sent is found again by its saved intent (execute-plan.ts), not written twice.
+    if (!(err instanceof StoreError)) throw err;
+    const replay = await scheduleFollowUpWork(deps, 'replay', target.call.id);
+    return { text: err.message + '; replay ' + replay, failed: true };
+  }
+}
+
+async function actAndSave(target: SyncTarget, plan: SyncPlan, record: CallRecord, deps: SyncDeps): Promise<SyncResult> {
   const next: CallRecord = JSON.parse(JSON.stringify(record)) as CallRecord;
   next.v = record.v + 1;
   next.seen = plan.seen;

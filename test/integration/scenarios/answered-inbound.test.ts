@@ -102,10 +102,10 @@ describe('scenario: an answered inbound call with a CSAT rating', () => {
     });
   });
 
-  test('what the call cost: the outcome 9 requests and 5 storage operations, the recording 1 and 3', () => {
+  test('what the call cost: the outcome 9 requests and 6 storage operations (one is the saved intent before the summary), the recording 1 and 3', () => {
     expect(costOf(results[4]!)).toMatchObject({
       requests: 9,
-      dbOps: 5,
+      dbOps: 6,
       templates: [
         'callerGetCallMetrics',
         'chatFindUsersByPhone',
@@ -120,7 +120,7 @@ describe('scenario: an answered inbound call with a CSAT rating', () => {
     });
     // The recording follow-up reuses the summary's author: no agent lookup, no cache read.
     expect(costOf(results[5]!)).toMatchObject({ requests: 1, dbOps: 3, reads: 1, templates: ['chatPostMessage'] });
-    expect(costOf(results)).toMatchObject({ requests: 10, dbOps: 8 });
+    expect(costOf(results)).toMatchObject({ requests: 10, dbOps: 9 });
     expect(app.runtime.schedules()).toEqual([]);
   });
 

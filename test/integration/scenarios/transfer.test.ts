@@ -85,7 +85,7 @@ describe('scenario: a transferred call whose CSAT survey is still open', () => {
     expect(costOf(results[2]!)).toEqual(FREE); // the leg starts
     const root = costOf(results[3]!);
     expect(root.requests).toBeLessThanOrEqual(8);
-    expect(root.dbOps).toBeLessThanOrEqual(5);
+    expect(root.dbOps).toBeLessThanOrEqual(6);
     expect(root.schedules).toBe(1);
     const leg = costOf(results[4]!);
     expect(leg.requests).toBeLessThanOrEqual(3);

@@ -148,14 +148,15 @@ describe('runDeferredWork: the last look for a CSAT rating', () => {
     expect(requestCount(deps)).toBe(0);
   });
 
-  test('another event holds the call: the check is skipped, nothing written', async () => {
+  test('another event holds the call: the look is postponed (scheduled again), nothing written', async () => {
     const deps = world();
     deps.store.seed(CALL_ID, waiting());
     deps.store.takeClaim(CALL_ID, 1);
     deps.caller.setCsat(CALL_ID, { transferMade: true, outcome: 5 });
-    await expect(runDeferredWork({ kind: 'csat', callId: CALL_ID }, deps)).resolves.toBe('call 25847696: busy; CSAT check skipped');
+    await expect(runDeferredWork({ kind: 'csat', callId: CALL_ID }, deps)).resolves.toBe('call 25847696: busy; CSAT check scheduled');
     expect(requestCount(deps)).toBe(0);
     expect(deps.store.count('write')).toBe(0);
+    expect(deps.schedule.names()).toEqual(['cs-' + CALL_ID]);
   });
 });
 

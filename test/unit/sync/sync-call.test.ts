@@ -96,7 +96,22 @@ describe('syncCall: an answered call from a known caller', () => {
       }),
     );
     expect(deps.store.cache.agents['67030']).toEqual({ chat: 'chat-ava', name: 'Ava Parker', at: NOW });
-    expect(deps.store.operations.map((o) => o.op)).toEqual(['read', 'claim', 'readCache', 'writeCache', 'write']);
+    // The intent is saved at the claimed version just before the summary goes out, then the result.
+    expect(deps.store.operations.map((o) => o.op)).toEqual(['read', 'claim', 'readCache', 'write', 'writeCache', 'write']);
+  });
+
+  test('an attempt that died after saving its intent: the next one finds the summary in the conversation and does not post it again', async () => {
+    const deps = world();
+    const first = world();
+    await sync(ANSWERED[4] as Payload, first);
+    // the conversation already holds the summary; the stored record only says it was about to be sent
+    deps.chat.notes.set('conv-1', [first.chat.notesIn('conv-1')[0]!]);
+    deps.store.seed(CALL_ID, recordWith({ v: 0, conversationId: 'conv-1', linkedBy: 'app', pendingSummary: true }));
+    const result = await sync(ANSWERED[4] as Payload, deps);
+    expect(result.text).toMatch(/^found the summary already in conversation conv-1/);
+    expect(deps.chat.notesIn('conv-1')).toHaveLength(1);
+    expect(deps.chat.count('listMessages')).toBe(1);
+    expect(deps.store.saved(CALL_ID)).toMatchObject({ summary: true, pendingSummary: false });
   });
 
   test('the recording arriving later is one short follow-up by the same author, without looking the agent up again', async () => {
@@ -372,11 +387,12 @@ describe('syncCall: concurrency and failures', () => {
     expect(deps.schedule.names()).toEqual(['rp-25847696']);
   });
 
-  test('an error that is not an ApiError is a bug: it propagates and nothing is saved', async () => {
+  test('an error that is not an ApiError is a bug: it propagates and only the intent to write is saved', async () => {
     const deps = world();
     deps.chat.fail('postPrivateNote', new TypeError('cannot read properties of undefined'));
     await expect(sync(ANSWERED[4] as Payload, deps)).rejects.toThrow(TypeError);
-    expect(deps.store.count('write')).toBe(0);
+    expect(deps.store.count('write')).toBe(1);
+    expect(deps.store.saved(CALL_ID)).toMatchObject({ v: 0, pendingSummary: true, summary: false });
   });
 
   test('the agent cache failing to save (storage rate limit) does not lose the record of what was written', async () => {
