@@ -279,7 +279,7 @@ export const FULL_NUMBER = /\+?1?[\s.-]?\(?415\)?[\s.-]?555[\s.-]?\d{4}|4155550\
 export const FULL_CALLER_NUMBER = /\+?1?[\s.-]?\(?415\)?[\s.-]?555[\s.-]?\d{4}|4155550\d{3}/;
 
 /** Distinctive words of the sample calls' notes (and the card number in one of them). */
-export const NOTES_TEXT = ['delivery to Friday', 'Confirmed new slot', 'Billing question', 'refund issued', 'RF-20931', 'card on file', '4111', '5512-7788'];
+export const NOTES_TEXT = ['delivery to Friday', 'Confirmed new slot', 'Billing question', 'refund issued', 'RF-20931', 'card on file', '4111 1111', '5512-7788'];
 
 export interface LeakCheck {
   /** Requests that broke the APIs' contracts, since the last check. */

@@ -25,6 +25,19 @@ export interface SyncResult {
 }
 
 export async function syncCall(target: SyncTarget, deps: SyncDeps): Promise<SyncResult> {
+  try {
+    return await readPlanAndAct(target, deps);
+  } catch (err) {
+    // The store failed (e.g. the minute's 50 operations are spent): nothing more can be saved,
+    // but $schedule still works, so the call is replayed rather than lost. A summary already
+    // sent is found again by its saved intent (execute-plan.ts), not written twice.
+    if (!(err instanceof StoreError)) throw err;
+    const replay = await scheduleFollowUpWork(deps, 'replay', target.call.id);
+    return { text: err.message + '; replay ' + replay, failed: true };
+  }
+}
+
+async function readPlanAndAct(target: SyncTarget, deps: SyncDeps): Promise<SyncResult> {
   const record = (await deps.store.read(target.rootId)) || emptyCallRecord();
   const plan = planSync({ call: target.call, isLeg: target.isLeg, outcome: target.outcome, logType: target.logType, settings: deps.settings, record });
   if (isEmptyPlan(plan)) return { text: record.unlinked ? 'unlinked, waiting for an agent to link it' : 'nothing new to sync', failed: false };
@@ -39,19 +52,6 @@ export async function syncCall(target: SyncTarget, deps: SyncDeps): Promise<Sync
 
 /** Acts on a claimed call and saves what was done, also when a request failed part-way. */
 async function act(target: SyncTarget, plan: SyncPlan, record: CallRecord, deps: SyncDeps): Promise<SyncResult> {
-  try {
-    return await actAndSave(target, plan, record, deps);
-  } catch (err) {
-    // The store failed (e.g. the minute's 50 operations are spent): nothing more can be saved,
-    // but $schedule still works, so the call is replayed rather than lost. A summary already
-    // sent is found again by its saved intent (execute-plan.ts), not written twice.
-    if (!(err instanceof StoreError)) throw err;
-    const replay = await scheduleFollowUpWork(deps, 'replay', target.call.id);
-    return { text: err.message + '; replay ' + replay, failed: true };
-  }
-}
-
-async function actAndSave(target: SyncTarget, plan: SyncPlan, record: CallRecord, deps: SyncDeps): Promise<SyncResult> {
   const next: CallRecord = JSON.parse(JSON.stringify(record)) as CallRecord;
   next.v = record.v + 1;
   next.seen = plan.seen;

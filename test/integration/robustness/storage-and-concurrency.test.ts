@@ -101,6 +101,8 @@ describe('robustness: storage and concurrency', () => {
       expect(result.dbOps.map((op) => op.op)).toEqual(['get']);
       expect(result.requests).toEqual([]);
       expect(allAppNotes(app, { callId: id })).toEqual([]);
+      // nothing is lost: the call is replayed once storage is back
+      expect(app.runtime.schedules().map((s) => s.name)).toContain('rp-' + id);
     });
 
     test('storage runs out at the claim: nothing is written, and the failure is not taken for another event holding the call', async () => {
@@ -113,6 +115,7 @@ describe('robustness: storage and concurrency', () => {
       expect(result.requests).toEqual([]);
       expect(logLines(result)[0]![1]).not.toContain('another event');
       expect(allAppNotes(app, { callId: id })).toEqual([]);
+      expect(app.runtime.schedules().map((s) => s.name)).toContain('rp-' + id);
     });
 
     // Whichever of the event's storage operations the budget runs out at (before or after the

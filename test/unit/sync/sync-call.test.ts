@@ -414,12 +414,13 @@ describe('syncCall: concurrency and failures', () => {
     await expect(sync(ANSWERED[4] as Payload, deps)).rejects.toThrow(TypeError);
   });
 
-  test('a record that cannot be read stops everything before any request (never read as "absent")', async () => {
+  test('a record that cannot be read stops everything before any request (never read as "absent") and the call is replayed later', async () => {
     const deps = world();
     deps.store.failNext('read', new StoreError('get', 500, 'storage get failed (500)'));
-    await expect(sync(ANSWERED[4] as Payload, deps)).rejects.toBeInstanceOf(StoreError);
+    await expect(sync(ANSWERED[4] as Payload, deps)).resolves.toEqual({ text: 'storage get failed (500); replay scheduled', failed: true });
     expect(requestCount(deps)).toBe(0);
     expect(deps.store.count('claim')).toBe(0);
+    expect(deps.schedule.names()).toEqual(['rp-' + CALL_ID]);
   });
 
   test('a failing schedule that is not "already exists" propagates', async () => {
