@@ -43,6 +43,27 @@ export function startScenarioApp(overrides: Record<string, unknown> = {}): Promi
   return startLocalApp(overrides);
 }
 
+/**
+ * The life of a scenario file that replays one sample call: a fresh app, the sample replayed
+ * before the tests, the contract and leak check after each test, the app stopped (recording the
+ * shipped-file coverage) at the end. `use` hands the app and the results to the file.
+ */
+export function useReplayedSample(sample: string, use: (app: LocalApp, results: InvocationResult[]) => void): void {
+  let app: LocalApp;
+  let watch: ReturnType<typeof contractWatch>;
+  beforeAll(async () => {
+    app = await startScenarioApp();
+    watch = contractWatch(app);
+    use(app, await replay(app, sample));
+  });
+  afterEach(() => {
+    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+}
+
 /** An admin changes the installation parameters: later events carry the new values. */
 export function useSettings(app: LocalApp, overrides: Record<string, unknown>): void {
   app.runtime.iparams = Object.assign({}, app.iparams, overrides);

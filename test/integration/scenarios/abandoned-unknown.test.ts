@@ -5,14 +5,13 @@ import { loadSeedFile } from '../../../tools/standins';
 import {
   allAppNotes,
   chatRequests,
-  contractWatch,
   costOf,
   FREE,
   ONE_READ,
   replay,
   sequence,
-  startScenarioApp,
   storedRecord,
+  useReplayedSample,
   type LocalApp,
 } from '../../support/scenario';
 
@@ -21,19 +20,10 @@ const seed = loadSeedFile().freshchat!;
 
 describe('scenario: an abandoned call from an unknown number', () => {
   let app: LocalApp;
-  let watch: ReturnType<typeof contractWatch>;
   let results: InvocationResult[];
-
-  beforeAll(async () => {
-    app = await startScenarioApp();
-    watch = contractWatch(app);
-    results = await replay(app, 'abandoned-unknown');
-  });
-  afterEach(() => {
-    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
-  });
-  afterAll(async () => {
-    await app.stop();
+  useReplayedSample('abandoned-unknown', (started, replayed) => {
+    app = started;
+    results = replayed;
   });
 
   test('no user, no conversation and no note are created, and no status changes', () => {

@@ -4,15 +4,14 @@ import type { InvocationResult } from '../../../tools/runtime';
 import {
   appNotes,
   chatRequests,
-  contractWatch,
   conversation,
   costOf,
   csatPosts,
   FREE,
   replay,
   SEED,
-  startScenarioApp,
   storedRecord,
+  useReplayedSample,
   type LocalApp,
 } from '../../support/scenario';
 
@@ -21,19 +20,10 @@ const { jordanOpen, jordanResolved } = SEED.conversations;
 
 describe('scenario: an answered inbound call with a CSAT rating', () => {
   let app: LocalApp;
-  let watch: ReturnType<typeof contractWatch>;
   let results: InvocationResult[];
-
-  beforeAll(async () => {
-    app = await startScenarioApp();
-    watch = contractWatch(app);
-    results = await replay(app, 'answered-inbound');
-  });
-  afterEach(() => {
-    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
-  });
-  afterAll(async () => {
-    await app.stop();
+  useReplayedSample('answered-inbound', (started, replayed) => {
+    app = started;
+    results = replayed;
   });
 
   test('events before the outcome (created, agent assigned, hold on, hold off) cost nothing', () => {

@@ -5,16 +5,14 @@ import type { InvocationResult } from '../../../tools/runtime';
 import {
   allAppNotes,
   appNotes,
-  contractWatch,
   costOf,
   csatPosts,
   FREE,
   ONE_READ,
-  replay,
   SEED,
-  startScenarioApp,
   storedRecord,
   storedText,
+  useReplayedSample,
   type LocalApp,
 } from '../../support/scenario';
 
@@ -23,19 +21,10 @@ const { riley } = SEED.conversations;
 
 describe('scenario: duplicated and reordered events of one call', () => {
   let app: LocalApp;
-  let watch: ReturnType<typeof contractWatch>;
   let results: InvocationResult[];
-
-  beforeAll(async () => {
-    app = await startScenarioApp();
-    watch = contractWatch(app);
-    results = await replay(app, 'duplicated-reordered');
-  });
-  afterEach(() => {
-    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
-  });
-  afterAll(async () => {
-    await app.stop();
+  useReplayedSample('duplicated-reordered', (started, replayed) => {
+    app = started;
+    results = replayed;
   });
 
   test('exactly one summary, holding the recording, and no follow-up at all', () => {

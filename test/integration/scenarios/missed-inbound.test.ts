@@ -4,7 +4,6 @@ import type { InvocationResult } from '../../../tools/runtime';
 import {
   appNotes,
   chatRequests,
-  contractWatch,
   conversation,
   costOf,
   csatPosts,
@@ -15,8 +14,8 @@ import {
   resolveAsAgent,
   SEED,
   sequence,
-  startScenarioApp,
   storedRecord,
+  useReplayedSample,
   type LocalApp,
 } from '../../support/scenario';
 
@@ -26,19 +25,10 @@ const { sam } = SEED.conversations;
 
 describe('scenario: a missed inbound call from a number Freshchat stores in national form', () => {
   let app: LocalApp;
-  let watch: ReturnType<typeof contractWatch>;
   let results: InvocationResult[];
-
-  beforeAll(async () => {
-    app = await startScenarioApp();
-    watch = contractWatch(app);
-    results = await replay(app, 'missed-inbound');
-  });
-  afterEach(() => {
-    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
-  });
-  afterAll(async () => {
-    await app.stop();
+  useReplayedSample('missed-inbound', (started, replayed) => {
+    app = started;
+    results = replayed;
   });
 
   test('Sam is found through the national variant after the E.164 form matched nobody', () => {

@@ -5,7 +5,6 @@ import {
   allAppNotes,
   appNotes,
   chatRequests,
-  contractWatch,
   conversation,
   costOf,
   FREE,
@@ -13,9 +12,9 @@ import {
   replay,
   SEED,
   sequence,
-  startScenarioApp,
   storedRecord,
   useSettings,
+  useReplayedSample,
   type LocalApp,
 } from '../../support/scenario';
 
@@ -24,19 +23,10 @@ const { sam } = SEED.conversations;
 
 describe('scenario: an answered outgoing call', () => {
   let app: LocalApp;
-  let watch: ReturnType<typeof contractWatch>;
   let results: InvocationResult[];
-
-  beforeAll(async () => {
-    app = await startScenarioApp();
-    watch = contractWatch(app);
-    results = await replay(app, 'outgoing-answered');
-  });
-  afterEach(() => {
-    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
-  });
-  afterAll(async () => {
-    await app.stop();
+  useReplayedSample('outgoing-answered', (started, replayed) => {
+    app = started;
+    results = replayed;
   });
 
   test('one summary says outgoing, names Dan, and is authored by the default agent', () => {

@@ -6,7 +6,6 @@ import {
   advance,
   appNotes,
   chatRequests,
-  contractWatch,
   conversation,
   costOf,
   csatPosts,
@@ -16,8 +15,8 @@ import {
   SEED,
   sequence,
   setFreshcallerCall,
-  startScenarioApp,
   storedRecord,
+  useReplayedSample,
   type LocalApp,
 } from '../../support/scenario';
 
@@ -27,19 +26,10 @@ const { jordanOpen, jordanResolved } = SEED.conversations;
 
 describe('scenario: a transferred call whose CSAT survey is still open', () => {
   let app: LocalApp;
-  let watch: ReturnType<typeof contractWatch>;
   let results: InvocationResult[];
-
-  beforeAll(async () => {
-    app = await startScenarioApp();
-    watch = contractWatch(app);
-    results = await replay(app, 'transfer');
-  });
-  afterEach(() => {
-    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
-  });
-  afterAll(async () => {
-    await app.stop();
+  useReplayedSample('transfer', (started, replayed) => {
+    app = started;
+    results = replayed;
   });
 
   test('one summary in the root call\'s conversation, then one follow-up naming the transfer; no note per leg', () => {

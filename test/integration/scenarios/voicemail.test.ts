@@ -5,15 +5,13 @@ import type { InvocationResult } from '../../../tools/runtime';
 import {
   appNotes,
   chatRequests,
-  contractWatch,
   conversation,
   costOf,
   csatPosts,
   FREE,
-  replay,
   SEED,
-  startScenarioApp,
   storedRecord,
+  useReplayedSample,
   type LocalApp,
 } from '../../support/scenario';
 
@@ -22,19 +20,10 @@ const { riley } = SEED.conversations;
 
 describe('scenario: a voicemail with a late recording, into a resolved conversation', () => {
   let app: LocalApp;
-  let watch: ReturnType<typeof contractWatch>;
   let results: InvocationResult[];
-
-  beforeAll(async () => {
-    app = await startScenarioApp();
-    watch = contractWatch(app);
-    results = await replay(app, 'voicemail');
-  });
-  afterEach(() => {
-    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
-  });
-  afterAll(async () => {
-    await app.stop();
+  useReplayedSample('voicemail', (started, replayed) => {
+    app = started;
+    results = replayed;
   });
 
   test('Riley is found by the digits-only form, and the summary note lands in the resolved conversation', () => {
