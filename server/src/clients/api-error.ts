@@ -25,6 +25,8 @@ export interface ApiErrorFields {
   code: ApiErrorCode;
   /** Defaults to the standard reason for the product, template and code. */
   reason?: string;
+  /** Seconds from a Retry-After header (429, 503), when the answer carried one. */
+  retryAfterSeconds?: number | null;
 }
 
 const PRODUCT_NAME: Record<ApiProduct, string> = { freshchat: 'Freshchat', freshcaller: 'Freshcaller' };
@@ -66,6 +68,7 @@ export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly transient: boolean;
   readonly reason: string;
+  readonly retryAfterSeconds: number | null;
 
   constructor(fields: ApiErrorFields) {
     const reason = fields.reason || reasonFor(fields.product, fields.template, fields.code);
@@ -77,6 +80,7 @@ export class ApiError extends Error {
     this.code = fields.code;
     this.transient = TRANSIENT_CODES.indexOf(fields.code) !== -1;
     this.reason = reason;
+    this.retryAfterSeconds = typeof fields.retryAfterSeconds === 'number' ? fields.retryAfterSeconds : null;
   }
 }
 
@@ -109,7 +113,20 @@ export function toApiError(product: ApiProduct, template: string, failure: unkno
   if (status === 0) {
     return new ApiError({ product, template, status, code: 'server', reason: PRODUCT_NAME[product] + ' request failed unexpectedly' });
   }
-  return new ApiError({ product, template, status, code: codeFor(status, failure) });
+  return new ApiError({ product, template, status, code: codeFor(status, failure), retryAfterSeconds: retryAfterOf(failure) });
+}
+
+/** `Retry-After` in seconds, from the failure's headers in any case. */
+function retryAfterOf(failure: unknown): number | null {
+  const headers = (failure as { headers?: unknown }).headers;
+  if (typeof headers !== 'object' || headers === null) return null;
+  const record = headers as Record<string, unknown>;
+  const name = Object.keys(record).find((key) => key.toLowerCase() === 'retry-after');
+  const value = name ? record[name] : null;
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  const seconds = Number(value);
+  // The HTTP-date form is read as absent: the app's own backoff applies then.
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 86400) : null;
 }
 
 function codeFor(status: number, failure: unknown): ApiErrorCode {

@@ -31,7 +31,12 @@ export interface FreshcallerApi {
   getUser(id: string | number): Promise<CallerUser | null>;
   /** Throws an ApiError when the host or the key is wrong (install check). */
   checkKey(): Promise<void>;
+  /** One page of the calls created between two times (000 listCalls), raw, with whether more follow. */
+  listCalls(fromIso: string, toIso: string, page: number): Promise<{ calls: unknown[]; hasMore: boolean }>;
 }
+
+/** `per_page` of the callerListCalls template: 000 allows at most 100. */
+export const CALLS_PER_PAGE = 100;
 
 const FRESHCALLER = 'freshcaller';
 
@@ -53,8 +58,19 @@ const userSchema = looseObject({
   email: string().nullish(),
 });
 
+const callListSchema = looseObject({
+  calls: array(unknown()).nullish(),
+  meta: looseObject({ total_pages: number().nullish(), current: number().nullish(), current_page: number().nullish() }).nullish(),
+});
+
 /** 000: `{ users: [...], meta }`; 001 describes the list "as an array". */
 const userListSchema = union([array(unknown()), looseObject({ users: array(unknown()) })]);
+
+/** Times go into the query as ISO 8601 only: nothing else may reach the request. */
+function checkedTime(iso: string): string {
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(iso)) throw new Error('not an ISO time: ' + iso.slice(0, 30));
+  return iso;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -66,7 +82,18 @@ function unwrap(body: Record<string, unknown>, key: string): unknown {
   return isObject(inner) && !('id' in body) ? inner : body;
 }
 
-export function createFreshcallerClient(request: PlatformRequest): FreshcallerApi {
+function noCount(): void {
+  // Counting is optional: the install check does not pace itself.
+}
+
+export function createFreshcallerClient(platformRequest: PlatformRequest, onRequest: () => void = noCount): FreshcallerApi {
+  // Every request passes here, so background work can see what it spent (platform/metered.ts).
+  const request = {
+    get invokeTemplate(): PlatformRequest['invokeTemplate'] {
+      onRequest();
+      return platformRequest.invokeTemplate.bind(platformRequest);
+    },
+  };
   return {
     getCall: async (id) => {
       const call_id = checkedId(FRESHCALLER, 'callerGetCall', id);
@@ -92,6 +119,17 @@ export function createFreshcallerClient(request: PlatformRequest): FreshcallerAp
       const raw = unwrap(parsed(FRESHCALLER, 'callerGetUser', answer, anyObject), 'user');
       const user = shaped(FRESHCALLER, 'callerGetUser', answer.status, raw, userSchema);
       return { id: user.id, name: user.name || null, email: user.email || null };
+    },
+
+    listCalls: async (fromIso, toIso, page) => {
+      const context = { from: checkedTime(fromIso), to: checkedTime(toIso), page: String(Math.max(1, Math.floor(page))) };
+      const answer = await sent(FRESHCALLER, 'callerListCalls', request.invokeTemplate('callerListCalls', { context }));
+      const body = parsed(FRESHCALLER, 'callerListCalls', answer, callListSchema);
+      const calls = body.calls || [];
+      const meta = body.meta || {};
+      const current = meta.current_page || meta.current || page;
+      const more = typeof meta.total_pages === 'number' ? current < meta.total_pages : calls.length >= CALLS_PER_PAGE;
+      return { calls, hasMore: more };
     },
 
     checkKey: async () => {

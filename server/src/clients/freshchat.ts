@@ -147,7 +147,18 @@ function privateNote(actorId: string, text: string): Record<string, unknown> {
   return { message_type: 'private', actor_type: 'agent', actor_id: actorId, message_parts: [{ text: { content: text } }] };
 }
 
-export function createFreshchatClient(request: PlatformRequest): FreshchatApi {
+function noCount(): void {
+  // Counting is optional: the install check does not pace itself.
+}
+
+export function createFreshchatClient(platformRequest: PlatformRequest, onRequest: () => void = noCount): FreshchatApi {
+  // Every request passes here, so background work can see what it spent (platform/metered.ts).
+  const request = {
+    get invokeTemplate(): PlatformRequest['invokeTemplate'] {
+      onRequest();
+      return platformRequest.invokeTemplate.bind(platformRequest);
+    },
+  };
   let appId: string | null = null;
 
   const getAccountConfiguration = async (): Promise<{ appId: string }> => {

@@ -13,9 +13,12 @@ export function normalisePhone(raw: string | null | undefined, businessNumber: s
   return { e164: String(parsed.number), national: parsed.formatNational(), digits, last4: digits.slice(-4) };
 }
 
-/** E.164, national, digits only: the lookup order of product.md, without repeats. */
+/**
+ * The forms Freshchat may hold a number in, in lookup order without repeats: E.164, E.164
+ * digits without the "+" (a common import format), national, national digits only.
+ */
 export function phoneVariants(phone: PhoneNumber): string[] {
-  const forms = [phone.e164, phone.national, phone.digits];
+  const forms = [phone.e164, phone.e164.replace(/^\+/, ''), phone.national, phone.digits];
   return forms.filter((form, index) => form !== '' && forms.indexOf(form) === index);
 }
 

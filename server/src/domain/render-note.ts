@@ -25,6 +25,7 @@ const OUTCOME_WORDING: Record<Outcome, string> = {
 const DIRECTION_WORDING: Record<Direction, { call: string; customer: string }> = {
   incoming: { call: 'Incoming call', customer: 'Caller' },
   outgoing: { call: 'Outgoing call', customer: 'Called' },
+  unknown: { call: 'Call', customer: 'Customer' },
 };
 
 type SummaryLine = (input: SummaryNoteInput, notes: string) => string | null;
@@ -66,13 +67,36 @@ export function renderSummaryNote(input: SummaryNoteInput): string {
   return fitNotes(render, cleanNotes(input.callNotes));
 }
 
-/** One line per later fact, naming what it adds; the summary is not repeated. */
+/** One block per later fact, naming what it adds; the summary is not repeated. */
 export function renderFollowUp(callId: string, items: FollowUpItem[]): string {
   const notesItem = items.find((item) => item.kind === 'notes');
   const render = (notes: string): string =>
     joinNote(items.map((item) => followUpLine(item, notes)), identifyingLine(callId, 'follow-up'));
   return fitNotes(render, notesItem && notesItem.kind === 'notes' ? cleanNotes(notesItem.text) : '');
 }
+
+/**
+ * The block a follow-up item adds to a note, as renderFollowUp writes it (notes not cut). A
+ * write whose answer was lost is looked for by these blocks, one by one, so a later note that
+ * merges newer facts still proves the older ones were written.
+ */
+export function followUpBlock(item: FollowUpItem): string {
+  return (followUpLine(item, item.kind === 'notes' ? cleanNotes(item.text) : '') || '').trim();
+}
+
+/** The blocks of a follow-up note the app wrote, split where a follow-up label starts a line. */
+export function followUpBlocksOf(note: string): string[] {
+  const lines = note.replace(/\s+$/, '').split(/\r?\n/).slice(0, -1);
+  const blocks: string[] = [];
+  for (const line of lines) {
+    const last = blocks.length - 1;
+    if (last < 0 || FOLLOW_UP_LABELS.some((label) => line.indexOf(label) === 0)) blocks.push(line);
+    else blocks[last] += '\n' + line;
+  }
+  return blocks.map((block) => block.trim());
+}
+
+const FOLLOW_UP_LABELS = ['Call notes updated: ', 'Recording ready: ', 'CSAT: ', 'Transferred to: '];
 
 export function renderMovedNote(callId: string, toConversationId: string): string {
   const line = 'The note for Freshcaller call ' + callId + ' moved to conversation ' + toConversationId + '.';

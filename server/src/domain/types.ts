@@ -9,7 +9,8 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const LOG_TYPES = ['answered', 'missed', 'voicemail', 'abandoned', 'outgoing'] as const;
 export type LogType = (typeof LOG_TYPES)[number];
 
-export type Direction = 'incoming' | 'outgoing';
+/** `unknown`: the payload carried no direction (Freshworks' own onCallCreate sample has none). */
+export type Direction = 'incoming' | 'outgoing' | 'unknown';
 export type ResolvePolicy = 'never' | 'answered';
 export type CsatScale = '1-5' | '1-9' | '1-2';
 

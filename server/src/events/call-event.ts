@@ -1,6 +1,7 @@
 // zod schemas for the onCallCreate / onCallUpdate payloads (seed 004, call object in seed 001).
 // Parse at the edge: unknown fields pass (looseObject), and a malformed payload is reported by
 // the paths that failed, never by its values (they hold phone numbers).
+import type { Direction } from '../domain/types';
 import { array, looseObject, number, record, string, union, unknown, type infer as Infer, type ZodError } from 'zod';
 
 /** Ids are integers in the reference; accept their string form too and carry them as strings. */
@@ -8,28 +9,41 @@ const id = union([number().int().nonnegative(), string().regex(/^\d+$/)]).transf
 
 /**
  * The reference says "direction integer" with the values Incoming/Outgoing, while the call
- * object example has "incoming": accept the words in any case. No integer encoding is
+ * object example has "incoming": the words are accepted in any case, and any other word reads as `unknown`. Freshworks' own
+ * onCallCreate sample has no direction at all: missing or null reads as `unknown`, never as a
+ * reason to reject the event (docs/platform.md "Event payloads"). No integer encoding is
  * documented, so a number is refused rather than guessed.
  */
 const direction = string()
-  .transform((value) => value.toLowerCase())
-  .refine((value) => value === 'incoming' || value === 'outgoing', { message: 'expected incoming or outgoing' })
-  .transform((value) => value as 'incoming' | 'outgoing');
+  .nullish()
+  .transform((value): Direction => {
+    const word = typeof value === 'string' ? value.trim().toLowerCase() : '';
+    return word === 'incoming' || word === 'outgoing' ? word : 'unknown';
+  });
 
-export const participantSchema = looseObject({
+const rawParticipantSchema = looseObject({
   id: id.nullish(),
   call_id: id.nullish(),
   caller_id: id.nullish(),
   caller_number: string().nullish(),
   caller_name: string().nullish(),
   participant_id: id.nullish(),
-  participant_type: string(),
+  // Freshworks' sample customer participant has no participant_type: filled in below.
+  participant_type: string().nullish(),
   connection_type: number().int().nullish(),
   call_status: number().int().nullish(),
   duration: number().nullish(),
   created_time: string().nullish(),
   updated_time: string().nullish(),
 });
+
+/**
+ * A participant without participant_type that carries a caller_number is the customer
+ * (docs/platform.md "Event payloads"); one with neither is of no known type.
+ */
+export const participantSchema = rawParticipantSchema.transform((participant) =>
+  Object.assign({}, participant, { participant_type: participant.participant_type || (participant.caller_number ? 'Customer' : 'Unknown') }),
+);
 
 export const recordingSchema = looseObject({
   id: id.nullish(),

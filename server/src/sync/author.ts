@@ -2,7 +2,7 @@
 // else freshchat_default_agent_id (product.md "What gets written"). The mapping is cached in
 // one small record, since finding an agent by email means paging Freshchat's agent list.
 import { utf8Length } from '../domain/fingerprint';
-import type { AgentLink, AppCache } from '../state/call-store';
+import type { AgentLink, AppCache } from '../state/store';
 import type { SyncDeps } from './deps';
 
 const CACHE_MS = 7 * 86400000;

@@ -1,4 +1,5 @@
-// Which Freshchat conversation a call belongs to (product.md "Which conversation"), in order:
+// Which Freshchat conversation a call belongs to (README.md "Which conversation, and what is
+// written"), in order:
 // a stored link; the user whose phone matches the caller (several: the one with the most
 // recent conversation); that user's most recent conversation that is not resolved, else their
 // most recent one; else a new conversation when allowed; else unlinked. Remembers why.
@@ -11,7 +12,7 @@ const MAX_USERS = 3;
 const MAX_CONVERSATIONS_CHECKED = 3;
 
 export type ConversationChoice =
-  | { kind: 'existing'; conversation: ChatConversation; reason: string; ambiguous: boolean }
+  | { kind: 'existing'; conversation: ChatConversation; userId: string; reason: string; ambiguous: boolean }
   | { kind: 'create'; userId: string | null; reason: string }
   | { kind: 'none'; reason: string };
 
@@ -36,7 +37,7 @@ async function chooseForUser(chat: FreshchatApi, user: Candidate, context: { who
   }
   const picked = await pickConversation(chat, user);
   if (!picked) return { kind: 'none', reason: context.who + '; their conversations could not be read' };
-  return { kind: 'existing', conversation: picked.conversation, ambiguous: context.ambiguous, reason: context.who + '; ' + picked.why };
+  return { kind: 'existing', conversation: picked.conversation, userId: user.userId, ambiguous: context.ambiguous, reason: context.who + '; ' + picked.why };
 }
 
 /** Tries the forms Freshchat may hold the number in, stopping at the first that matches. */

@@ -3,13 +3,13 @@ import type { FreshchatApi } from '../clients/freshchat';
 import type { Settings } from '../domain/types';
 import type { PlatformSchedule } from '../platform/types';
 import type { Logger } from '../ports';
-import type { CallStore } from '../state/call-store';
+import type { Store } from '../state/store';
 
 /** Everything the sync acts through, handed in so tests can pass fakes. */
 export interface SyncDeps {
   chat: FreshchatApi;
   caller: FreshcallerApi;
-  store: CallStore;
+  store: Store;
   schedule: PlatformSchedule;
   logger: Logger;
   settings: Settings;

@@ -1,42 +1,92 @@
-// parse → decide → act for onCallCreate and onCallUpdate.
+// onCallCreate and onCallUpdate: parse at the edge, triage from the payload alone, then the one
+// pipeline (pipeline.ts), then what the run leaves for later (deferred/work.ts). Every outcome
+// becomes one log line rendered from its code (outcome.ts).
 import { createFreshcallerClient } from '../clients/freshcaller';
 import { createFreshchatClient } from '../clients/freshchat';
+import { EVENT_DRAIN } from '../deferred/drain';
+import { enqueue } from '../deferred/queue';
+import { takePendingWork } from '../deferred/run-drain';
+import { afterRun, deferUnread } from '../deferred/work';
 import { readSettings } from '../domain/settings';
 import { summariseCall } from '../domain/summarise-call';
 import { parseCallEvent } from '../events/call-event';
+import { metered, type Meter } from '../platform/metered';
 import type { HandlerOutcome, Platform } from '../ports';
-import { createCallStore } from '../state/call-store';
+import { createStore, StoreError } from '../state/store';
 import type { SyncDeps } from './deps';
-import { syncCall } from './sync-call';
+import { outcome, renderOutcome, isError, type RunOutcome } from './outcome';
+import { runPipeline } from './pipeline';
 import { triageCallEvent } from './triage';
+
+/** A malformed payload's call is read again from Freshcaller this much later. */
+const REPLAY_REJECTED_MS = 60000;
 
 export async function handleCallEvent(event: string, payload: unknown, platform: Platform): Promise<HandlerOutcome> {
   const parsed = parseCallEvent(payload);
-  if (!parsed.ok) {
-    platform.logger.error(event + ': payload rejected for call ' + (parsed.callId || 'unknown') + '; invalid at ' + parsed.failedPaths.join(', '));
-    // Recorded without personal data so it can be seen and replayed from Freshcaller.
-    await createCallStore(platform.db).recordRejectedPayload(parsed.callId, event, parsed.failedPaths, platform.now());
-    return {};
-  }
+  if (!parsed.ok) return rejectPayload(event, parsed.callId, parsed.failedPaths, platform);
   const call = parsed.event.data.call;
-  const deps = syncDeps(platform, parsed.event.iparams);
+  const { platform: counted, meter, countRequest } = metered(platform);
+  const deps = syncDeps(counted, parsed.event.iparams, countRequest);
   const triage = triageCallEvent(call, parsed.event.data.changes, deps.settings);
+  const context = summariseCall(call);
   if (triage.kind === 'nothing') {
-    platform.logger.info(event + ': ' + summariseCall(call) + ' · ' + triage.reason);
+    log(platform, event, outcome('skipped', call.id, { detail: triage.reason }), context);
     return {};
   }
-  const result = await syncCall(triage, deps);
-  const line = event + ': ' + summariseCall(call) + ' · ' + triage.outcome + ' · ' + result.text;
-  if (result.failed) platform.logger.error(line);
-  else platform.logger.info(line);
+  let result: RunOutcome;
+  try {
+    const run = await runPipeline(triage.input, deps);
+    const later = await afterRun(run, call.id, null, deps);
+    result = Object.assign({}, run, { detail: [run.detail].concat(later).filter((part) => !!part).join('; ') || null });
+    if (run.code === 'synced') await takeSomePendingWork(deps, meter, platform, event);
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    result = outcome('storage_deferred', triage.input.rootId, { detail: err.message + '; ' + (await deferUnread(call.id, deps)) });
+  }
+  log(platform, event, result, context);
   return {};
 }
 
-export function syncDeps(platform: Platform, iparams: unknown): SyncDeps {
+/**
+ * A payload the app cannot read is logged by its failing paths (never its values), recorded
+ * without personal data for the sidebar, and its call is read again from Freshcaller later.
+ */
+async function rejectPayload(event: string, callId: string | null, paths: string[], platform: Platform): Promise<HandlerOutcome> {
+  const deps = syncDeps(platform, null);
+  const detail = ['invalid at ' + paths.slice(0, 10).join(', ')];
+  try {
+    await deps.store.recordRejectedPayload(callId, event, paths, platform.now());
+    if (callId) detail.push('replay ' + (await replayLater(callId, deps)));
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    detail.push(err.message + (callId ? '; ' + (await deferUnread(callId, deps)) : ''));
+  }
+  log(platform, event, outcome('rejected', callId, { detail: detail.join('; ') }));
+  return {};
+}
+
+function replayLater(callId: string, deps: SyncDeps): Promise<string> {
+  const now = deps.now();
+  return enqueue(deps, { call: callId, kind: 'retry', due: now + REPLAY_REJECTED_MS, attempts: 0, since: now });
+}
+
+/** A busy account catches up without waiting for the schedule: a synced event takes a little pending work. */
+async function takeSomePendingWork(deps: SyncDeps, meter: Meter, platform: Platform, event: string): Promise<void> {
+  const report = await takePendingWork(deps, meter, EVENT_DRAIN);
+  if (report) platform.logger.info(event + ' drained ran ' + report.ran + ', left ' + report.left);
+}
+
+function log(platform: Platform, source: string, result: RunOutcome, context?: string): void {
+  const line = renderOutcome(source, result, context);
+  if (isError(result)) platform.logger.error(line);
+  else platform.logger.info(line);
+}
+
+export function syncDeps(platform: Platform, iparams: unknown, countRequest?: () => void): SyncDeps {
   return {
-    chat: createFreshchatClient(platform.request),
-    caller: createFreshcallerClient(platform.request),
-    store: createCallStore(platform.db),
+    chat: createFreshchatClient(platform.request, countRequest),
+    caller: createFreshcallerClient(platform.request, countRequest),
+    store: createStore(platform.db),
     schedule: platform.schedule,
     logger: platform.logger,
     settings: readSettings(iparams),

@@ -1,15 +1,16 @@
-// Decides from the payload alone, before any $db read, whether an event can matter
-// (product.md "Plan": events that change nothing the app syncs cost zero requests and zero
-// storage operations).
+// Decides from the payload alone, before any $db read, whether an event can matter: events
+// that change nothing the app syncs cost zero requests and zero storage operations
+// (docs/architecture.md "Triage").
 import { normaliseChanges } from '../domain/changes';
 import { classifyOutcome, isTerminal, logTypeOf } from '../domain/classify-outcome';
 import { diffCall } from '../domain/diff-call';
 import type { LogType, Outcome, Settings } from '../domain/types';
 import type { Call } from '../events/call-event';
+import type { CallInput } from './call-input';
 
 export type Triage =
   | { kind: 'nothing'; reason: string }
-  | { kind: 'sync'; call: Call; rootId: string; isLeg: boolean; outcome: Outcome; logType: LogType };
+  | { kind: 'sync'; input: CallInput & { call: Call; outcome: Outcome; logType: LogType } };
 
 /** The root of a transferred leg: its note folds into the root call's, never a note per leg. */
 export function rootIdOf(call: Call): string {
@@ -28,5 +29,5 @@ export function triageCallEvent(call: Call, changes: Record<string, unknown> | n
     return { kind: 'nothing', reason: 'only bookkeeping changed' };
   }
   const rootId = rootIdOf(call);
-  return { kind: 'sync', call, rootId, isLeg: rootId !== call.id, outcome, logType };
+  return { kind: 'sync', input: { call, rootId, isLeg: rootId !== call.id, outcome, logType } };
 }

@@ -1,0 +1,90 @@
+// The deferred-work drain (docs/architecture.md "Deferred work"): oldest slot first, items in
+// the order they fall due, each run through the pipeline, within a share of the minute's
+// budgets so live call events keep room. Firing twice or late does no harm: an item leaves the
+// queue only after its run, and the pipeline's claim keeps two drains off one call.
+import type { Meter } from '../platform/metered';
+import type { SyncDeps } from '../sync/deps';
+import type { QueueItem } from '../state/store';
+import { kick, slotOf, SLOT_MS } from './queue';
+import { afterRun, runItem } from './work';
+
+export interface DrainLimits {
+  /** Requests and storage operations this invocation may spend, of the minute's 50 each. */
+  requests: number;
+  dbOps: number;
+  /** Items at most. */
+  items: number;
+}
+
+/** A scheduled drain leaves 15 requests and 15 operations of its minute for live events. */
+export const SCHEDULED_DRAIN: DrainLimits = { requests: 35, dbOps: 35, items: 50 };
+/** A live event with budget to spare takes a little pending work. */
+export const EVENT_DRAIN: DrainLimits = { requests: 10, dbOps: 8, items: 2 };
+/** What one item may cost at most: the drain stops before starting one it could not finish. */
+const ITEM_COST = { requests: 12, dbOps: 6 };
+/** A backlog older than this is not scanned slot by slot: its slots are read from here on. */
+const MAX_SCAN_SLOTS = 24 * 12 + 1;
+
+export interface DrainReport {
+  /** The oldest slot that may still hold work, for `app:drain`. */
+  head: number;
+  ran: number;
+  left: number;
+  /** The platform refused for budget: the drain stopped early. */
+  throttled: boolean;
+  codes: string[];
+}
+
+/** Drains from `head` (the oldest slot that may hold work); the caller saves the new head. */
+export async function drain(deps: SyncDeps, meter: Meter, limits: DrainLimits, head0: number | null): Promise<DrainReport> {
+  const now = deps.now();
+  const current = slotOf(now);
+  let slot = Math.max(head0 === null ? current : head0, current - MAX_SCAN_SLOTS);
+  let head: number | null = null;
+  const report: DrainReport = { head: current, ran: 0, left: 0, throttled: false, codes: [] };
+  for (; slot <= current; slot++) {
+    const left = await drainSlot(slot, deps, meter, limits, report);
+    if (left > 0 && head === null) head = slot;
+    report.left += left;
+    if (report.throttled || spent(meter, limits, report)) break;
+  }
+  // Slots after where the drain stopped were not read: the head cannot move past them.
+  report.head = head !== null ? head : Math.min(slot, current);
+  if (report.left > 0 || slot <= current) await keepDraining(deps, now);
+  return report;
+}
+
+/** Runs a slot's due items, oldest first; returns how many stay in it. */
+async function drainSlot(slot: number, deps: SyncDeps, meter: Meter, limits: DrainLimits, report: DrainReport): Promise<number> {
+  const items = await deps.store.readQueueSlot(slot);
+  const now = deps.now();
+  const ids = Object.keys(items).sort((a, b) => (items[a] as QueueItem).due - (items[b] as QueueItem).due);
+  const ran: string[] = [];
+  const later: Array<() => Promise<unknown>> = [];
+  for (const id of ids) {
+    const item = items[id] as QueueItem;
+    if (item.due > now || spent(meter, limits, report)) continue;
+    const result = await runItem(item, null, deps);
+    ran.push(id);
+    report.ran += 1;
+    report.codes.push(result.code);
+    // Follow-up work (a retry, a look) is queued only once this item has left the slot.
+    later.push(() => afterRun(result, item.call, item, deps));
+    if (result.failure && result.failure.code === 'rate_limited') {
+      report.throttled = true;
+      break;
+    }
+  }
+  await deps.store.removeQueueItems(slot, ran);
+  for (const run of later) await run();
+  return ids.length - ran.length;
+}
+
+function spent(meter: Meter, limits: DrainLimits, report: DrainReport): boolean {
+  return report.ran >= limits.items || meter.requests + ITEM_COST.requests > limits.requests || meter.dbOps + ITEM_COST.dbOps > limits.dbOps;
+}
+
+/** Work is left: kick schedules for each of the next minutes, so a backlog drains once a minute. */
+async function keepDraining(deps: SyncDeps, now: number): Promise<void> {
+  for (let minute = 0; minute < SLOT_MS / 60000; minute++) await kick(deps, now + minute * 60000);
+}

@@ -1,0 +1,125 @@
+// Deferred work (docs/architecture.md "Deferred work"): calls to run again later live in $db in
+// time slots (`q:<slot>`, one attribute per call), drained by one recurring schedule plus a few
+// one-time "kick" schedules, so the number of schedules never grows with the backlog. When
+// the store itself refuses (the minute's 50 operations are spent), the calls go into one
+// one-time schedule per minute instead (docs/platform.md "Scheduled events": data up to 4 KB).
+import type { PlatformSchedule } from '../platform/types';
+import { StoreError, type QueueItem, type Store } from '../state/store';
+
+/** Five minutes a slot: a drain reads one or two slots in a quiet hour. */
+export const SLOT_MS = 5 * 60000;
+/** A full slot (the store's 8 KB) spills its new items into the next ones. */
+const SPILL_SLOTS = 3;
+/** A one-time schedule must be at least 5 minutes ahead; a little more absorbs clock skew. */
+export const MIN_SCHEDULE_AHEAD_MS = 5 * 60000 + 5000;
+export const RECURRING_NAME = 'call-sync-drain';
+export const DRAIN_EVERY_MINUTES = 5;
+/** Kick schedules are named by minute, modulo this: at most this many pending at once. */
+const KICK_NAMES = 10;
+/** Call ids one overflow schedule carries (its data stays far under 4 KB). */
+const OVERFLOW_CALLS = 200;
+
+export interface QueueDeps {
+  store: Store;
+  schedule: PlatformSchedule;
+  now(): number;
+}
+
+export function slotOf(time: number): number {
+  return Math.floor(time / SLOT_MS);
+}
+
+export type EnqueueResult = 'queued' | 'overflow' | 'lost';
+
+/** Puts a call on the queue; the item's call id is its name, so a second request replaces the first. */
+export async function enqueue(deps: QueueDeps, item: QueueItem): Promise<EnqueueResult> {
+  const first = slotOf(Math.max(item.due, deps.now()));
+  for (let slot = first; slot < first + SPILL_SLOTS; slot++) {
+    try {
+      await deps.store.putQueueItem(slot, item.call, item);
+      await kick(deps, item.due);
+      return 'queued';
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      if (err.budget) return overflow(deps, [item.call]);
+      // Any other refusal (a slot at its size limit): the next slot.
+    }
+  }
+  return overflow(deps, [item.call]);
+}
+
+/**
+ * The store refused: the calls ride on a one-time schedule named for this minute. Two runs in
+ * the same minute both update it; if one of them loses that race, reconciliation still finds
+ * the call (it has no settled record), so the only thing at stake is how soon.
+ */
+export async function overflow(deps: QueueDeps, calls: string[]): Promise<EnqueueResult> {
+  const minute = Math.floor(deps.now() / 60000);
+  const name = 'ov-' + (minute % KICK_NAMES);
+  const at = new Date(deps.now() + MIN_SCHEDULE_AHEAD_MS).toISOString();
+  try {
+    await deps.schedule.create({ name, data: { kind: 'calls', calls: calls.slice(0, OVERFLOW_CALLS) }, schedule_at: at });
+    return 'overflow';
+  } catch (err) {
+    if (!isNameTaken(err)) return 'lost';
+  }
+  try {
+    const existing = await deps.schedule.fetch({ name });
+    const held = readCalls(existing);
+    const merged = held.concat(calls.filter((id) => held.indexOf(id) < 0)).slice(0, OVERFLOW_CALLS);
+    await deps.schedule.update({ name, data: { kind: 'calls', calls: merged }, schedule_at: scheduleAtOf(existing) || at });
+    return 'overflow';
+  } catch (err) {
+    return isNameTaken(err) ? 'overflow' : 'lost';
+  }
+}
+
+/** Makes sure a drain runs soon after `due`: a kick schedule for that minute (or 5 minutes ahead). */
+export function kick(deps: QueueDeps, due: number): Promise<boolean> {
+  const at = Math.ceil(Math.max(due, deps.now() + MIN_SCHEDULE_AHEAD_MS) / 60000) * 60000;
+  const name = 'drain-' + (Math.floor(at / 60000) % KICK_NAMES);
+  return createOnce(deps.schedule, { name, data: { kind: 'drain' }, schedule_at: new Date(at).toISOString() });
+}
+
+/** The one recurring schedule: drains the queue and reconciles, every 5 minutes. */
+export function ensureRecurring(deps: QueueDeps): Promise<boolean> {
+  return createOnce(deps.schedule, {
+    name: RECURRING_NAME,
+    data: { kind: 'drain' },
+    schedule_at: new Date(deps.now() + MIN_SCHEDULE_AHEAD_MS).toISOString(),
+    repeat: { time_unit: 'minutes', frequency: DRAIN_EVERY_MINUTES },
+  });
+}
+
+/**
+ * A schedule that exists already is what was wanted. Any other refusal (the 1000 one-time
+ * schedules are taken) is not fatal: the queue is still drained by the recurring schedule.
+ */
+async function createOnce(schedule: PlatformSchedule, spec: Parameters<PlatformSchedule['create']>[0]): Promise<boolean> {
+  try {
+    await schedule.create(spec);
+    return true;
+  } catch (err) {
+    return isNameTaken(err) || /only one recurring/i.test(messageOf(err));
+  }
+}
+
+function readCalls(schedule: unknown): string[] {
+  const data = typeof schedule === 'object' && schedule !== null ? (schedule as { data?: unknown }).data : null;
+  const calls = typeof data === 'object' && data !== null ? (data as { calls?: unknown }).calls : null;
+  return Array.isArray(calls) ? calls.filter((id): id is string => typeof id === 'string' && /^\d+$/.test(id)) : [];
+}
+
+function scheduleAtOf(schedule: unknown): string | null {
+  const at = typeof schedule === 'object' && schedule !== null ? (schedule as { schedule_at?: unknown }).schedule_at : null;
+  return typeof at === 'string' ? at : null;
+}
+
+function isNameTaken(err: unknown): boolean {
+  return /already exists/i.test(messageOf(err));
+}
+
+function messageOf(err: unknown): string {
+  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') return (err as { message: string }).message;
+  return '';
+}

@@ -1,0 +1,68 @@
+// Reconciliation (docs/architecture.md "Reconciliation"): the platform does not promise to
+// deliver every event, so on the recurring schedule the app lists the calls Freshcaller created
+// a while ago and syncs every ended one that has no settled record. Which calls are settled is
+// kept in a small index (`rc:<slot>`, ten minutes of creation times a key), so the check costs
+// one storage read per slot, not one per call.
+import { callSchema } from '../events/call-event';
+import type { Meter } from '../platform/metered';
+import type { SyncDeps } from '../sync/deps';
+import { timeOf } from '../sync/call-input';
+import { runPipeline } from '../sync/pipeline';
+import { triageCallEvent } from '../sync/triage';
+import type { DrainLimits } from './drain';
+import { afterRun, settledSlotOf } from './work';
+
+/** Calls are looked at once they are this old: their own events have had time to arrive. */
+export const RECONCILE_LAG_MS = 15 * 60000;
+/** After downtime, reconciliation goes back at most this far. */
+const RECONCILE_MAX_BACK_MS = 24 * 3600000;
+/** Pages one run reads at most; the rest waits for the next run (the window does not move). */
+const MAX_PAGES = 5;
+const ITEM_COST = { requests: 12, dbOps: 6 };
+
+export interface ReconcileReport {
+  listed: number;
+  synced: number;
+  /** The window was finished: the cursor moved on. */
+  complete: boolean;
+}
+
+export async function reconcile(deps: SyncDeps, meter: Meter, limits: DrainLimits, reconciledTo: number | null): Promise<{ report: ReconcileReport; reconciledTo: number | null }> {
+  const to = deps.now() - RECONCILE_LAG_MS;
+  const from = Math.max(reconciledTo === null ? to - 5 * 60000 : reconciledTo, to - RECONCILE_MAX_BACK_MS);
+  const report: ReconcileReport = { listed: 0, synced: 0, complete: false };
+  if (to - from < 60000) return { report, reconciledTo };
+  const settled: Record<number, string[]> = {};
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    if (overBudget(meter, limits)) return { report, reconciledTo };
+    const listed = await deps.caller.listCalls(new Date(from).toISOString(), new Date(to).toISOString(), page);
+    report.listed += listed.calls.length;
+    for (const raw of listed.calls) {
+      if (overBudget(meter, limits)) return { report, reconciledTo };
+      if (await syncIfMissing(raw, deps, settled)) report.synced += 1;
+    }
+    if (!listed.hasMore) {
+      report.complete = true;
+      return { report, reconciledTo: to };
+    }
+  }
+  return { report, reconciledTo };
+}
+
+/** Runs an ended call whose record is not settled; legs are left to their root call. */
+async function syncIfMissing(raw: unknown, deps: SyncDeps, settled: Record<number, string[]>): Promise<boolean> {
+  const parsed = callSchema.safeParse(raw);
+  if (!parsed.success) return false;
+  const triage = triageCallEvent(parsed.data, null, deps.settings);
+  if (triage.kind === 'nothing' || triage.input.isLeg) return false;
+  const slot = settledSlotOf(timeOf(parsed.data.created_time) || deps.now());
+  if (!settled[slot]) settled[slot] = await deps.store.readSettled(slot);
+  if ((settled[slot] as string[]).indexOf(triage.input.rootId) >= 0) return false;
+  const result = await runPipeline(triage.input, deps);
+  await afterRun(result, parsed.data.id, null, deps);
+  return result.code !== 'nothing';
+}
+
+function overBudget(meter: Meter, limits: DrainLimits): boolean {
+  return meter.requests + ITEM_COST.requests > limits.requests || meter.dbOps + ITEM_COST.dbOps > limits.dbOps;
+}

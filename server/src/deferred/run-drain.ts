@@ -1,0 +1,67 @@
+// The scheduled side of deferred work: what onScheduledEvent runs (the recurring drain, a kick,
+// an overflow schedule's calls, or a one-time schedule an older version of the app left), and
+// the little a live event takes when the queue holds work.
+import type { Meter } from '../platform/metered';
+import type { SyncDeps } from '../sync/deps';
+import { outcome, type RunOutcome } from '../sync/outcome';
+import type { QueueItem } from '../state/store';
+import { drain, SCHEDULED_DRAIN, type DrainLimits, type DrainReport } from './drain';
+import { enqueue, ensureRecurring } from './queue';
+import { reconcile } from './reconcile';
+import { afterRun, runItem } from './work';
+
+export type ScheduledWork = { kind: 'drain' } | { kind: 'calls'; calls: string[] } | { kind: 'legacy'; call: string; look: boolean };
+
+/** Reads the data of a schedule this app created; anything else is refused (null). */
+export function readScheduledWork(data: unknown): ScheduledWork | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const value = data as Record<string, unknown>;
+  if (value.kind === 'drain') return { kind: 'drain' };
+  if (value.kind === 'calls' && Array.isArray(value.calls)) {
+    return { kind: 'calls', calls: value.calls.filter((id): id is string => typeof id === 'string' && /^\d+$/.test(id)) };
+  }
+  // One-time schedules of the app's first version (`rp-<id>` replays, `cs-<id>` CSAT looks).
+  const callId = value.callId;
+  if ((value.kind === 'replay' || value.kind === 'csat') && typeof callId === 'string' && /^\d+$/.test(callId)) {
+    return { kind: 'legacy', call: callId, look: value.kind === 'csat' };
+  }
+  return null;
+}
+
+export async function runScheduledWork(work: ScheduledWork, deps: SyncDeps, meter: Meter): Promise<RunOutcome> {
+  await ensureRecurring(deps);
+  const calls = work.kind === 'calls' ? work.calls : work.kind === 'legacy' ? [work.call] : [];
+  const ran = await runCalls(calls, work.kind === 'legacy' && work.look, deps, meter);
+  const state = await deps.store.readDrainState();
+  const report = await drain(deps, meter, SCHEDULED_DRAIN, state.head);
+  const rec = await reconcile(deps, meter, SCHEDULED_DRAIN, state.reconciledTo);
+  if (report.head !== state.head || rec.reconciledTo !== state.reconciledTo || report.left !== state.backlog) {
+    await deps.store.writeDrainState({ head: report.head, reconciledTo: rec.reconciledTo, backlog: report.left });
+  }
+  const detail = 'ran ' + (report.ran + ran) + ', left ' + report.left + (report.throttled ? ' (throttled)' : '') + '; reconciled ' + rec.report.listed + ' listed, ' + rec.report.synced + ' synced';
+  return outcome(report.ran + ran + rec.report.synced > 0 ? 'synced' : 'nothing', null, { detail });
+}
+
+/** Calls carried by a schedule run now while the budget allows; the rest join the queue. */
+async function runCalls(calls: string[], look: boolean, deps: SyncDeps, meter: Meter): Promise<number> {
+  let ran = 0;
+  for (const call of calls) {
+    const item: QueueItem = { call, kind: look ? 'look' : 'retry', due: deps.now(), attempts: 0, since: deps.now() };
+    if (meter.requests + 12 > SCHEDULED_DRAIN.requests || meter.dbOps + 6 > SCHEDULED_DRAIN.dbOps) {
+      await enqueue(deps, item);
+      continue;
+    }
+    await afterRun(await runItem(item, look ? call : null, deps), call, item, deps);
+    ran += 1;
+  }
+  return ran;
+}
+
+/** A live event's share: only when the last drain left work, and within a small budget. */
+export async function takePendingWork(deps: SyncDeps, meter: Meter, limits: DrainLimits): Promise<DrainReport | null> {
+  const state = await deps.store.readDrainState();
+  if (!state.backlog) return null;
+  const report = await drain(deps, meter, limits, state.head);
+  await deps.store.writeDrainState({ head: report.head, reconciledTo: state.reconciledTo, backlog: report.left });
+  return report;
+}

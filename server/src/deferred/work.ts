@@ -1,0 +1,102 @@
+// One piece of deferred work run through the pipeline, and what a run leaves to do later: a
+// retry with backoff (honouring Retry-After, capped, given up after the horizon), a late look
+// for a CSAT rating, the reconciliation index (docs/architecture.md "Deferred work").
+import { ApiError } from '../clients/api-error';
+import { callSchema } from '../events/call-event';
+import type { SyncDeps } from '../sync/deps';
+import { outcome } from '../sync/outcome';
+import { runPipeline, type PipelineResult } from '../sync/pipeline';
+import { triageCallEvent } from '../sync/triage';
+import type { QueueItem } from '../state/store';
+import { enqueue, ensureRecurring, overflow } from './queue';
+
+/** Retries back off from 1 minute, doubling, to at most 30 minutes between attempts. */
+const FIRST_BACKOFF_MS = 60000;
+const MAX_BACKOFF_MS = 30 * 60000;
+/** After this long since the first failure a transient failure is recorded as permanent. */
+export const HORIZON_MS = 24 * 3600000;
+/** Reconciliation index slots: ten minutes of call creation times. */
+export const SETTLED_SLOT_MS = 10 * 60000;
+
+export function settledSlotOf(time: number): number {
+  return Math.floor(time / SETTLED_SLOT_MS);
+}
+
+export function backoffMs(attempts: number): number {
+  return Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * Math.pow(2, Math.max(0, attempts - 1)));
+}
+
+/** Runs one queued item: reads the call again from Freshcaller (a look needs only the record). */
+export async function runItem(item: QueueItem, root: string | null, deps: SyncDeps): Promise<PipelineResult> {
+  if (item.kind === 'look') return runPipeline({ rootId: root || item.call, call: null, isLeg: false, outcome: null, logType: null }, deps);
+  let raw: unknown;
+  try {
+    raw = await deps.caller.getCall(item.call);
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    const failure = { code: err.code, reason: err.reason, status: err.status, permanent: !err.transient };
+    return Object.assign(outcome(err.transient ? 'deferred' : 'failed', root, { failure, detail: 'reading the call from Freshcaller' }), {
+      record: null,
+      settledNow: false,
+      retryAfterSeconds: err.retryAfterSeconds,
+    });
+  }
+  const parsed = raw === null ? null : callSchema.safeParse(raw);
+  if (!parsed || !parsed.success) {
+    const detail = raw === null ? 'Freshcaller has no such call' : 'Freshcaller describes the call in a shape the app cannot read';
+    return Object.assign(outcome('failed', root, { detail }), { record: null, settledNow: false, retryAfterSeconds: null });
+  }
+  const triage = triageCallEvent(parsed.data, null, deps.settings);
+  if (triage.kind === 'nothing') return Object.assign(outcome('skipped', root, { detail: triage.reason }), { record: null, settledNow: false, retryAfterSeconds: null });
+  return runPipeline(triage.input, deps);
+}
+
+/**
+ * What a run leaves for later. `previous` is the item that ran (null for a call event). Storage
+ * failures here are not fatal: the run's record is saved, and reconciliation finds calls that
+ * never settled.
+ */
+export async function afterRun(result: PipelineResult, callId: string, previous: QueueItem | null, deps: SyncDeps): Promise<string[]> {
+  const notes: string[] = [];
+  const record = result.record;
+  const root = result.callId || callId;
+  // The first save of the first call: the recurring drain (and reconciliation) starts.
+  if (record && record.v === 1 && result.code !== 'nothing' && result.code !== 'busy') await ensureRecurring(deps);
+  if (result.settledNow && record && record.created !== null) await bestEffort(() => deps.store.markSettled(settledSlotOf(record.created as number), root), notes, 'settled');
+  if (result.code === 'deferred' || result.code === 'busy') notes.push(await retryLater(result, callId, previous, deps));
+  const lookAt = record ? record.csat.lookAt : null;
+  if (record && record.csat.state === 'waiting' && lookAt !== null && (!previous || previous.kind !== 'look' || previous.due < lookAt)) {
+    const look: QueueItem = { call: root, kind: 'look', due: lookAt, attempts: 0, since: deps.now() };
+    notes.push('look ' + (await enqueue(deps, look)));
+  }
+  return notes;
+}
+
+async function retryLater(result: PipelineResult, callId: string, previous: QueueItem | null, deps: SyncDeps): Promise<string> {
+  const now = deps.now();
+  const attempts = previous ? previous.attempts + 1 : 1;
+  const since = previous ? previous.since : now;
+  if (now - since >= HORIZON_MS && result.callId) {
+    const reason = 'gave up after 24 hours of retries: ' + (result.failure ? result.failure.reason : 'the call stayed busy');
+    await runPipeline({ rootId: result.callId, call: null, isLeg: false, outcome: null, logType: null }, deps, {
+      giveUp: { code: 'gave_up', reason, status: result.failure ? result.failure.status : 0, transient: false },
+    });
+    return 'gave up';
+  }
+  const due = Math.max(result.retryAt || now, now + backoffMs(attempts));
+  const item: QueueItem = { call: callId, kind: previous ? previous.kind : 'retry', due, attempts, since };
+  return 'retry ' + (await enqueue(deps, item));
+}
+
+/** The store refused before anything could be read: the call rides on the overflow schedule. */
+export function deferUnread(callId: string, deps: SyncDeps): Promise<string> {
+  return overflow(deps, [callId]);
+}
+
+async function bestEffort(run: () => Promise<void>, notes: string[], what: string): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    notes.push(what + ' not saved (' + (err instanceof Error ? err.message : 'error') + ')');
+  }
+}

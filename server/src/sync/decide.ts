@@ -1,0 +1,209 @@
+// What a run must do for a call, from its record and what the run knows (docs/architecture.md
+// "Decide"). Pure. Reads come first (they can change what is owed); the writes are planned
+// again from the record once the reads are applied. Each rule of the sync lives in exactly one
+// function here, named in docs/architecture.md "Where each rule lives".
+import { fingerprint } from '../domain/fingerprint';
+import { followUpBlock } from '../domain/render-note';
+import type { FollowUpItem, Outcome, Settings } from '../domain/types';
+import { notesOf, recordingUrlOf, timeOf, type CallInput } from './call-input';
+import type { CallRecord } from './record';
+
+export type ReadStep =
+  | { kind: 'link'; mayCreate: boolean }
+  | { kind: 'read_csat' }
+  | { kind: 'verify_notes' }
+  | { kind: 'conversation_status' };
+
+export type WriteStep =
+  | { kind: 'create_user' }
+  | { kind: 'create_conversation' }
+  | { kind: 'post_summary' }
+  | { kind: 'post_follow_up'; items: FollowUpItem[] }
+  | { kind: 'resolve' }
+  | { kind: 'reopen' }
+  | { kind: 'post_csat' };
+
+export type Step = ReadStep | WriteStep;
+
+/** A run's view of the call: its record plus what this run read (never stored). */
+export interface RunState {
+  record: CallRecord;
+  /** The linked conversation's status when this run read it; null when not read. */
+  conversationStatus: string | null;
+}
+
+export interface Decision {
+  input: CallInput;
+  settings: Settings;
+  now: number;
+}
+
+/** Outcomes after which a resolved conversation is reopened (product rule: the caller is waiting). */
+const REOPENING: readonly Outcome[] = ['missed', 'busy', 'failed', 'queue_timeout', 'voicemail', 'abandoned'];
+/** The caller was sent to the survey but has not answered: look once more this much later. */
+export const CSAT_LOOK_DELAY_MS = 10 * 60000;
+const CSAT_LOOKS = 2;
+
+/** Every step the run may take, reads first. Empty: a repeat or a no-op; nothing to claim. */
+export function decide(state: RunState, d: Decision): Step[] {
+  const steps: Step[] = planReads(state, d);
+  return steps.concat(planWrites(state, d));
+}
+
+export function planReads(state: RunState, d: Decision): ReadStep[] {
+  const record = state.record;
+  if (blocked(record)) return [];
+  const reads: ReadStep[] = [];
+  if (linkDue(state, d)) reads.push({ kind: 'link', mayCreate: mayCreate(record, d) });
+  if (csatReadDue(record, d)) reads.push({ kind: 'read_csat' });
+  if (record.link.state === 'linked' && (record.uncertain.indexOf('summary') >= 0 || record.uncertain.indexOf('conversation') >= 0 || record.uncertainFollowUps.length > 0)) {
+    reads.push({ kind: 'verify_notes' });
+  }
+  if (statusReadDue(state, d)) reads.push({ kind: 'conversation_status' });
+  return reads;
+}
+
+/** The writes owed now, in the order they must happen. */
+export function planWrites(state: RunState, d: Decision): WriteStep[] {
+  const record = state.record;
+  if (blocked(record) || record.link.state === 'unlinked' || record.link.state === 'none') return [];
+  const writes: WriteStep[] = [];
+  const summary = summaryDue(record, d);
+  if (record.link.state === 'to_create') {
+    if (!summary) return [];
+    if (!record.link.userId) writes.push({ kind: 'create_user' });
+    writes.push({ kind: 'create_conversation' });
+  } else if (summary) {
+    writes.push({ kind: 'post_summary' });
+  }
+  const written = summary || record.summary === 'written';
+  // Follow-ups, the status and CSAT only ever follow the summary.
+  if (!written) return writes;
+  const items = followUpsOwed(record, d);
+  if (items.length && !summary) writes.push({ kind: 'post_follow_up', items });
+  if (resolveDue(record, d)) writes.push({ kind: 'resolve' });
+  if (reopenDue(state)) writes.push({ kind: 'reopen' });
+  if (csatPostable(record, d.settings) || (resolveDue(record, d) && csatPostableOnceResolved(record, d.settings))) writes.push({ kind: 'post_csat' });
+  return writes;
+}
+
+/** A permanent failure (401, 403, 404, 422, or the horizon) waits for an agent's Retry. */
+function blocked(record: CallRecord): boolean {
+  return record.failure !== null && record.failure.permanent;
+}
+
+/** A link is looked for only when something would be written to it. */
+function linkDue(state: RunState, d: Decision): boolean {
+  const link = state.record.link.state;
+  if (link !== 'none' && link !== 'to_create') return false;
+  const asLinked: RunState = { record: Object.assign({}, state.record, { link: Object.assign({}, state.record.link, { state: 'linked' }) }), conversationStatus: 'resolved' };
+  return planWrites(asLinked, d).length > 0;
+}
+
+/** product rule: a new conversation only for an answered call or a voicemail, when a channel is set. */
+function mayCreate(record: CallRecord, d: Decision): boolean {
+  return !!d.settings.channelId && !d.input.isLeg && (record.outcome === 'answered' || record.outcome === 'voicemail');
+}
+
+/**
+ * Rule "never a second summary": one summary per root call, written from the root call's own
+ * facts (a leg folds into it, never a summary per leg), and never while an earlier write of it
+ * may have happened and is not checked yet.
+ */
+export function summaryDue(record: CallRecord, d: Decision): boolean {
+  if (record.summary !== 'none' || !d.input.call || d.input.isLeg || !record.outcome) return false;
+  return record.uncertain.indexOf('summary') < 0 && record.uncertain.indexOf('conversation') < 0;
+}
+
+/** Later facts, only from a root call's snapshot that is not older than what was applied. */
+export function followUpsOwed(record: CallRecord, d: Decision, includeUnchecked = false): FollowUpItem[] {
+  const items: FollowUpItem[] = [];
+  const call = d.input.call;
+  if (call && !d.input.isLeg && !isStale(record, call.updated_time)) {
+    const notes = notesOf(call);
+    const url = recordingUrlOf(call);
+    if (notes && fingerprint(notes) !== record.notesFp) items.push({ kind: 'notes', text: notes });
+    if (url && fingerprint(url) !== record.recordingFp) items.push({ kind: 'recording', url });
+  }
+  for (const t of legsToFold(record)) items.push({ kind: 'transfer', agentName: t.agentName, durationSeconds: t.durationSeconds });
+  const csat = csatForNote(record, d.settings);
+  if (csat) items.push({ kind: 'csat', csat });
+  // An item whose earlier write may have happened waits for the check (verify_notes).
+  return includeUnchecked ? items : items.filter((item) => !isUncertain(record, item));
+}
+
+/** Rule "legs fold into the root": a leg is a "Transferred to" line on the root call's note. */
+export function legsToFold(record: CallRecord): CallRecord['transfers'] {
+  return record.transfers.filter((t) => !t.written);
+}
+
+export function isUncertain(record: CallRecord, item: FollowUpItem): boolean {
+  const block = fingerprint(followUpBlock(item));
+  return record.uncertainFollowUps.some((entry) => entry === 'any::' || entry.split(':')[1] === block);
+}
+
+/** The rating goes into a note when it will not be posted: resolve_policy never, or Freshchat refused it. */
+export function csatForNote(record: CallRecord, settings: Settings): { key: number; rating: number } | null {
+  const csat = record.csat;
+  if (csat.rating === null || csat.key === null) return null;
+  const noted = (csat.state === 'known' && settings.resolvePolicy === 'never') || csat.state === 'refused';
+  return noted ? { key: csat.key, rating: csat.rating } : null;
+}
+
+/** resolve_policy answered: an answered call resolves its conversation, once. */
+export function resolveDue(record: CallRecord, d: Decision): boolean {
+  return d.settings.resolvePolicy === 'answered' && record.outcome === 'answered' && record.resolution === 'none' && record.uncertain.indexOf('resolve') < 0;
+}
+
+/** Missed, voicemail and abandoned calls reopen a resolved conversation, once. */
+function reopenDue(state: RunState): boolean {
+  const record = state.record;
+  return reopens(record) && state.conversationStatus === 'resolved';
+}
+
+function reopens(record: CallRecord): boolean {
+  return record.outcome !== null && REOPENING.indexOf(record.outcome) >= 0 && record.resolution === 'none' && record.uncertain.indexOf('reopen') < 0;
+}
+
+function statusReadDue(state: RunState, d: Decision): boolean {
+  const record = state.record;
+  if (state.conversationStatus !== null || (record.link.state !== 'linked' && !linkDue(state, d))) return false;
+  const unsure = record.uncertain.indexOf('resolve') >= 0 || record.uncertain.indexOf('reopen') >= 0;
+  const wouldReopen = reopens(record) && (record.summary === 'written' || summaryDue(record, d));
+  return unsure || wouldReopen;
+}
+
+/** Rule "CSAT only after the resolve": a known rating is posted once its conversation is resolved by this call. */
+export function csatPostable(record: CallRecord, settings: Settings): boolean {
+  return record.resolution === 'resolved' && csatPostableOnceResolved(record, settings);
+}
+
+function csatPostableOnceResolved(record: CallRecord, settings: Settings): boolean {
+  return settings.resolvePolicy === 'answered' && record.csat.state === 'known' && record.csat.rating !== null && record.link.state === 'linked';
+}
+
+/** The call metrics are read after an answered call, and again once while the survey is open. */
+function csatReadDue(record: CallRecord, d: Decision): boolean {
+  if (record.outcome !== 'answered' || record.link.state === 'unlinked') return false;
+  if (record.csat.state === 'unknown') return !!d.input.call && !d.input.isLeg;
+  return record.csat.state === 'waiting' && record.csat.lookAt !== null && record.csat.lookAt <= d.now;
+}
+
+export function csatLooksLeft(record: CallRecord): boolean {
+  return record.csat.looks + 1 < CSAT_LOOKS;
+}
+
+function isStale(record: CallRecord, updated: string | null | undefined): boolean {
+  const time = timeOf(updated);
+  const seen = timeOf(record.seen);
+  return time !== null && seen !== null && time < seen;
+}
+
+/** Kinds of the writes a run may make, for its claim: a run that dies leaves them to be checked. */
+export function writeKinds(steps: Step[]): string[] {
+  return steps.filter((step) => isWrite(step)).map((step) => step.kind);
+}
+
+export function isWrite(step: Step): step is WriteStep {
+  return ['link', 'read_csat', 'verify_notes', 'conversation_status'].indexOf(step.kind) < 0;
+}

@@ -1,0 +1,90 @@
+// Gather: the reads a run's steps need, in order, each result applied to the run's state by
+// transitions.ts (docs/architecture.md "The pipeline"). No writes to Freshchat here; the only
+// storage touched is the agent cache, read when a note needs its author.
+import { parseIdentifyingLine } from '../domain/render-note';
+import { callerPhone } from './call-input';
+import { chooseConversation } from './choose-conversation';
+import { followUpsOwed, planWrites, type Decision, type ReadStep, type RunState } from './decide';
+import type { SyncDeps } from './deps';
+import { resolveAuthor } from './author';
+import { applyCsatRead, applyLink, applyStatusRead, applyVerification, type Author } from './transitions';
+import type { AppCache } from '../state/store';
+
+/** What the writes need beyond the record, found while gathering. */
+export interface Gathered {
+  state: RunState;
+  author: Author | null;
+  cache: AppCache | null;
+  cacheChanged: boolean;
+  /** This run holds the lock on creating a Freshchat user for the caller's number. */
+  phoneLocked: boolean;
+}
+
+/** Runs the read steps; a failure (an ApiError or StoreError) propagates to the pipeline. */
+export async function gather(state: RunState, reads: ReadStep[], d: Decision, deps: SyncDeps, done: string[]): Promise<RunState> {
+  let current = state;
+  for (const read of reads) {
+    current = await READS[read.kind](current, read, d, deps);
+    done.push(read.kind);
+  }
+  return current;
+}
+
+type Reader = (state: RunState, read: ReadStep, d: Decision, deps: SyncDeps) => Promise<RunState>;
+
+const READS: Record<ReadStep['kind'], Reader> = {
+  link: async (state, read, d, deps) => {
+    const call = d.input.call;
+    const phone = call ? callerPhone(call) : null;
+    const choice = await chooseConversation(deps.chat, phone, read.kind === 'link' && read.mayCreate);
+    return applyLink(state.record, choice);
+  },
+  read_csat: async (state, _read, d, deps) => {
+    const metrics = await deps.caller.getCallMetrics(d.input.rootId);
+    return { record: applyCsatRead(state.record, metrics ? metrics.csat : null, deps.settings, d.now), conversationStatus: state.conversationStatus };
+  },
+  verify_notes: async (state, _read, d, deps) => {
+    const notes = await notesOfCall(deps, state.record.link.conversationId as string, d.input.rootId);
+    const owed = followUpsOwed(state.record, d, true);
+    return { record: applyVerification(state.record, d.input, notes, owed, deps.settings), conversationStatus: state.conversationStatus };
+  },
+  conversation_status: async (state, _read, _d, deps) => {
+    const conversation = await deps.chat.getConversation(state.record.link.conversationId as string);
+    return applyStatusRead(state, conversation ? conversation.status : null);
+  },
+};
+
+/** The app's notes of one call among the conversation's latest messages, by their identifying line. */
+async function notesOfCall(deps: SyncDeps, conversationId: string, rootId: string): Promise<Array<{ kind: string; text: string }>> {
+  const page = await deps.chat.listMessages(conversationId, 1);
+  const notes: Array<{ kind: string; text: string }> = [];
+  for (const message of page.messages) {
+    const line = message.messageType === 'private' ? parseIdentifyingLine(message.text) : null;
+    if (line && line.callId === rootId) notes.push({ kind: line.kind, text: message.text });
+  }
+  return notes;
+}
+
+/** Who authors the notes the writes will post: the summary's author, else the call's agent. */
+export async function gatherAuthor(state: RunState, d: Decision, deps: SyncDeps): Promise<Gathered> {
+  const writes = planWrites(state, d);
+  const notes = writes.some((w) => w.kind === 'post_summary' || w.kind === 'create_conversation' || w.kind === 'post_follow_up');
+  const gathered: Gathered = { state, author: null, cache: null, cacheChanged: false, phoneLocked: false };
+  if (!notes) return gathered;
+  const record = state.record;
+  if (record.actorId) {
+    gathered.author = { actorId: record.actorId, agentName: record.agentName };
+    return gathered;
+  }
+  const call = d.input.call;
+  const agentId = call && call.assigned_agent_id ? call.assigned_agent_id : null;
+  const fallbackName = call && call.assigned_agent_name ? call.assigned_agent_name : null;
+  // No agent (a missed or abandoned call): the default agent, without reading the cache.
+  const cache = agentId || needsAppId(writes) ? await deps.store.readCache() : { appId: null, agents: {} };
+  const resolved = await resolveAuthor(deps, cache, agentId, fallbackName);
+  return { state, author: resolved.author, cache, cacheChanged: resolved.changed, phoneLocked: false };
+}
+
+function needsAppId(writes: Array<{ kind: string }>): boolean {
+  return writes.some((w) => w.kind === 'create_conversation');
+}

@@ -1,0 +1,175 @@
+// The one path every piece of work on a call takes (docs/architecture.md "The pipeline"): call
+// events, the deferred-work drain, the CSAT look, reconciliation, and an agent's Retry:
+//   read the record → decide (pure) → claim → gather (reads) → run the writes → apply → save.
+// It returns what happened as data (outcome.ts); queueing a retry is the caller's part.
+import { ApiError } from '../clients/api-error';
+import { StoreError } from '../state/store';
+import type { CallInput } from './call-input';
+import { decide, planReads, planWrites, writeKinds, type Decision, type RunState, type WriteStep } from './decide';
+import type { SyncDeps } from './deps';
+import { gather, gatherAuthor, type Gathered } from './gather';
+import type { RunCode, RunOutcome } from './outcome';
+import { emptyCallRecord, type CallRecord, type RecordFailure } from './record';
+import { Busy, WRITES } from './run-steps';
+import { absorbCall, applyDeadRun, applyWrite, applyWriteFailure, finishRun, isSettled, type FailureInfo } from './transitions';
+
+/** A claim younger than this may belong to a run still going (an invocation lasts at most 20-40 s). */
+const LIVE_CLAIM_MS = 60000;
+/** The first claim and two takeovers of claims left by runs that died. */
+const CLAIM_ATTEMPTS = 3;
+/** A transient failure with no Retry-After is tried again this much later at the earliest. */
+export const FIRST_RETRY_MS = 60000;
+
+export interface PipelineResult extends RunOutcome {
+  /** The record as saved (or as read when nothing was saved). */
+  record: CallRecord | null;
+  /** The record became settled in this run: the reconciliation index learns of it. */
+  settledNow: boolean;
+  /** Seconds a rate-limited answer asked the app to wait. */
+  retryAfterSeconds: number | null;
+}
+
+export interface PipelineOptions {
+  /** The retry horizon passed: record the failure as permanent instead of running. */
+  giveUp?: FailureInfo;
+}
+
+interface Attempt {
+  state: RunState;
+  done: string[];
+  gathered: Gathered | null;
+  failure: FailureInfo | null;
+  retryAfterSeconds: number | null;
+  busy: string | null;
+}
+
+export async function runPipeline(input: CallInput, deps: SyncDeps, options: PipelineOptions = {}): Promise<PipelineResult> {
+  const stored = await deps.store.readRecord(input.rootId);
+  const before = stored || emptyCallRecord();
+  const now = deps.now();
+  const d: Decision = { input, settings: deps.settings, now };
+  const absorbed: RunState = { record: options.giveUp ? before : absorbCall(before, input, now), conversationStatus: null };
+  const steps = options.giveUp ? [] : decide(absorbed, d);
+  if (!options.giveUp && steps.length === 0 && same(absorbed.record, before)) return unsaved('nothing', input, stored, 'nothing new to sync');
+  const dead = await takeClaim(deps, input.rootId, before.v, writeKinds(steps), now);
+  if (dead === null) return unsaved('busy', input, stored, 'another run is syncing this call', now + FIRST_RETRY_MS);
+  const start: RunState = dead.length ? { record: applyDeadRun(absorbed.record, dead), conversationStatus: null } : absorbed;
+  const attempt = options.giveUp ? failedAttempt(start, options.giveUp) : await attemptSteps(start, d, deps);
+  return save(attempt, d, deps, before);
+}
+
+async function attemptSteps(start: RunState, d: Decision, deps: SyncDeps): Promise<Attempt> {
+  const attempt: Attempt = { state: start, done: [], gathered: null, failure: null, retryAfterSeconds: null, busy: null };
+  let step: WriteStep | null = null;
+  try {
+    attempt.state = await gather(attempt.state, planReads(attempt.state, d), d, deps, attempt.done);
+    const gathered = await gatherAuthor(attempt.state, d, deps);
+    attempt.gathered = gathered;
+    for (const next of planWrites(attempt.state, d)) {
+      step = next;
+      const result = await WRITES[next.kind](next, { input: d.input, record: attempt.state.record, gathered, deps });
+      attempt.state = applyWrite(attempt.state, next, result, d.input, deps.settings);
+      attempt.done.push(next.kind);
+    }
+  } catch (err) {
+    catchStepFailure(attempt, err, step);
+  }
+  return attempt;
+}
+
+/** Expected failures end the run with what succeeded kept; anything else is a bug and escapes. */
+function catchStepFailure(attempt: Attempt, err: unknown, step: WriteStep | null): void {
+  if (err instanceof Busy) {
+    attempt.busy = err.what;
+    return;
+  }
+  if (err instanceof ApiError) {
+    attempt.failure = { code: err.code, reason: err.reason, status: err.status, transient: err.transient };
+    attempt.retryAfterSeconds = err.retryAfterSeconds;
+    if (step) attempt.state = { record: applyWriteFailure(attempt.state.record, step, attempt.failure), conversationStatus: attempt.state.conversationStatus };
+    return;
+  }
+  if (err instanceof StoreError) {
+    attempt.failure = { code: err.budget ? 'storage_budget' : 'storage', reason: 'the app storage refused a read: ' + err.message, status: err.status, transient: true };
+    return;
+  }
+  throw err;
+}
+
+function failedAttempt(state: RunState, failure: FailureInfo): Attempt {
+  return { state, done: [], gathered: null, failure, retryAfterSeconds: null, busy: null };
+}
+
+async function save(attempt: Attempt, d: Decision, deps: SyncDeps, before: CallRecord): Promise<PipelineResult> {
+  const failure = attempt.failure;
+  const retryAt = failure ? (failure.transient ? d.now + retryDelay(attempt.retryAfterSeconds) : null) : attempt.busy ? d.now + FIRST_RETRY_MS : null;
+  const record = finishRun(attempt.state.record, failure ? recordFailure(failure, d.now, retryAt) : null);
+  await deps.store.writeRecord(d.input.rootId, record);
+  await saveCache(attempt.gathered, deps, attempt.done);
+  const code = codeOf(record, failure, attempt.busy !== null, attempt.done);
+  return {
+    code,
+    callId: d.input.rootId,
+    steps: attempt.done,
+    failure: failure ? { code: failure.code, reason: failure.reason, status: failure.status, permanent: !failure.transient } : null,
+    detail: attempt.busy || detailOf(record, code),
+    retryAt,
+    record,
+    settledNow: isSettled(record) && !isSettled(before),
+    retryAfterSeconds: attempt.retryAfterSeconds,
+  };
+}
+
+function retryDelay(retryAfterSeconds: number | null): number {
+  return Math.max(FIRST_RETRY_MS, (retryAfterSeconds || 0) * 1000);
+}
+
+function recordFailure(failure: FailureInfo, now: number, retryAt: number | null): RecordFailure {
+  return { code: failure.code, reason: failure.reason, status: failure.status, permanent: !failure.transient, at: now, nextAt: retryAt };
+}
+
+function codeOf(record: CallRecord, failure: FailureInfo | null, busy: boolean, done: string[]): RunCode {
+  if (failure) return failure.transient ? 'deferred' : 'failed';
+  if (busy) return 'busy';
+  if (record.link.state === 'unlinked' && !done.some((s) => s !== 'link')) return 'unlinked';
+  return done.some((s) => WRITES[s as WriteStep['kind']] !== undefined) ? 'synced' : 'recorded';
+}
+
+function detailOf(record: CallRecord, code: RunCode): string | null {
+  return code === 'unlinked' || (code === 'synced' && record.link.reason) ? record.link.reason : null;
+}
+
+/**
+ * Claims the version of the record this run read. A claim that is not this run's and is old
+ * belongs to a run that died before saving: the writes it names may have happened, so they are
+ * returned to be checked, and the run takes over with the next attempt's key. null: busy.
+ */
+async function takeClaim(deps: SyncDeps, rootId: string, v: number, writes: string[], now: number): Promise<string[] | null> {
+  const dead: string[] = [];
+  for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+    if (await deps.store.claim(rootId, v, attempt, { at: now, steps: writes })) return dead;
+    const held = await deps.store.readClaim(rootId, v, attempt);
+    if (held && now - held.at < LIVE_CLAIM_MS) return null;
+    if (held) held.steps.forEach((s) => dead.push(s));
+  }
+  return null;
+}
+
+/** A cache that could not be saved costs a lookup next time; the call's record is already saved. */
+async function saveCache(gathered: Gathered | null, deps: SyncDeps, done: string[]): Promise<void> {
+  if (!gathered || !gathered.cache || !gathered.cacheChanged) return;
+  try {
+    await deps.store.writeCache(gathered.cache);
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    done.push('cache_not_saved');
+  }
+}
+
+function unsaved(code: RunCode, input: CallInput, record: CallRecord | null, detail: string, retryAt: number | null = null): PipelineResult {
+  return { code, callId: input.rootId, steps: [], failure: null, detail, retryAt, record, settledNow: false, retryAfterSeconds: null };
+}
+
+function same(a: CallRecord, b: CallRecord): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,137 @@
+// The one small $db record kept per root call (`call:<root id>`): where the call is synced and
+// why, what was written, and what is still owed. Each part has one explicit state; the states
+// and every transition between them are in docs/architecture.md "The call record", and only
+// transitions.ts changes a record. No phone numbers and no call notes: fingerprints only.
+import { array, boolean, looseObject, number, string, enum as oneOf, type infer as Infer } from 'zod';
+import { OUTCOMES } from '../domain/types';
+
+/** The store returns empty strings (and NaN) as null and drops empty arrays: readers accept both. */
+const text = string().nullable();
+
+const transfer = looseObject({
+  leg: string(),
+  agentName: text,
+  durationSeconds: number().nullable(),
+  written: boolean(),
+});
+
+/** to_create: no conversation exists; one is created with the summary as its first message. */
+export const LINK_STATES = ['none', 'linked', 'to_create', 'unlinked'] as const;
+export const SUMMARY_STATES = ['none', 'written'] as const;
+export const RESOLUTION_STATES = ['none', 'resolved', 'reopened', 'kept_open'] as const;
+export const CSAT_STATES = ['unknown', 'none', 'waiting', 'known', 'posted', 'unconfirmed', 'noted', 'refused', 'gave_up'] as const;
+/** The writes whose answer was lost: they may have happened, and are checked before they are redone. */
+export const UNCERTAIN_WRITES = ['summary', 'resolve', 'reopen', 'conversation', 'user'] as const;
+export const STATUSES = ['pending', 'synced', 'unlinked', 'retrying', 'failed', 'skipped'] as const;
+
+export type LinkState = (typeof LINK_STATES)[number];
+export type CsatState = (typeof CSAT_STATES)[number];
+export type UncertainWrite = (typeof UNCERTAIN_WRITES)[number];
+export type CallStatus = (typeof STATUSES)[number];
+
+const failure = looseObject({
+  /** An ApiError code, or `gave_up` once the horizon passed. */
+  code: string(),
+  /** Plain words for the sidebar, e.g. "Freshchat had a server error". */
+  reason: string(),
+  status: number(),
+  /** Nothing retries a permanent failure by itself: an agent's Retry does. */
+  permanent: boolean(),
+  at: number(),
+  /** When the deferred work will try again (clock ms); null for a permanent failure. */
+  nextAt: number().nullable(),
+});
+
+export const callRecordSchema = looseObject({
+  /** Bumped by every save: a claim names the version it read (pipeline.ts). */
+  v: number().int().nonnegative(),
+  /** Derived from the parts below by transitions.statusOf, stored for the sidebar. */
+  status: oneOf(STATUSES),
+  outcome: oneOf(OUTCOMES).nullable(),
+  /** Clock ms of the call's creation (from the event), for the reconciliation index. */
+  created: number().nullable(),
+  /** The newest call updated_time applied: an older snapshot arriving late changes nothing. */
+  seen: text,
+  link: looseObject({
+    state: oneOf(LINK_STATES),
+    conversationId: text,
+    userId: text,
+    /** Why this conversation, e.g. "matched user by phone …0123; most recent open conversation". */
+    reason: text,
+    ambiguous: boolean(),
+    by: oneOf(['app', 'agent']).nullable(),
+  }),
+  summary: oneOf(SUMMARY_STATES),
+  /** Who authored the summary: follow-ups reuse it, with no agent lookup. */
+  actorId: text,
+  agentName: text,
+  /** Fingerprints of the call notes and the recording URL already written. */
+  notesFp: text,
+  recordingFp: text,
+  resolution: oneOf(RESOLUTION_STATES),
+  csat: looseObject({
+    state: oneOf(CSAT_STATES),
+    rating: number().nullable(),
+    key: number().nullable(),
+    /** Looks at the call metrics so far. */
+    looks: number(),
+    /** When to look again while the caller is still in the survey (clock ms). */
+    lookAt: number().nullable(),
+  }),
+  transfers: array(transfer),
+  uncertain: array(oneOf(UNCERTAIN_WRITES)),
+  /** Fingerprints of follow-up blocks whose write may have happened (see uncertain). */
+  uncertainFollowUps: array(string()),
+  failure: failure.nullable(),
+});
+
+export type CallRecord = Infer<typeof callRecordSchema>;
+export type TransferRecord = Infer<typeof transfer>;
+export type RecordFailure = Infer<typeof failure>;
+
+export function emptyCallRecord(): CallRecord {
+  return {
+    v: 0,
+    status: 'pending',
+    outcome: null,
+    created: null,
+    seen: null,
+    link: { state: 'none', conversationId: null, userId: null, reason: null, ambiguous: false, by: null },
+    summary: 'none',
+    actorId: null,
+    agentName: null,
+    notesFp: null,
+    recordingFp: null,
+    resolution: 'none',
+    csat: { state: 'unknown', rating: null, key: null, looks: 0, lookAt: null },
+    transfers: [],
+    uncertain: [],
+    uncertainFollowUps: [],
+    failure: null,
+  };
+}
+
+/**
+ * Reads a stored record. One this version cannot read (an older shape) is started afresh
+ * rather than crashing: the identifying line on every note means nothing is written twice.
+ */
+export function readCallRecord(value: unknown): CallRecord {
+  const parsed = callRecordSchema.safeParse(fillDefaults(value, emptyCallRecord() as unknown as Record<string, unknown>));
+  return parsed.success ? parsed.data : emptyCallRecord();
+}
+
+/** The store turns [] into nothing and '' into null; restore the defaults before validating. */
+function fillDefaults(value: unknown, defaults: Record<string, unknown>): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const result: Record<string, unknown> = Object.assign({}, value as Record<string, unknown>);
+  for (const key of Object.keys(defaults)) {
+    const fallback = defaults[key];
+    if (result[key] === undefined || (result[key] === null && fallback !== null)) result[key] = fallback;
+    else if (isPlainObject(fallback)) result[key] = fillDefaults(result[key], fallback);
+  }
+  return result;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

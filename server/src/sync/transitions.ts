@@ -1,0 +1,279 @@
+// Every change to a call's record, as pure functions of the record and what happened
+// (docs/architecture.md "The call record" has the states and this table of transitions). The
+// pipeline calls these and nothing else changes a record.
+import { mapCsat } from '../domain/csat';
+import { fingerprint } from '../domain/fingerprint';
+import { followUpBlock, followUpBlocksOf } from '../domain/render-note';
+import type { FollowUpItem, Settings } from '../domain/types';
+import { durationOf, notesOf, recordingUrlOf, timeOf, type CallInput } from './call-input';
+import { CSAT_LOOK_DELAY_MS, csatForNote, csatLooksLeft, type RunState, type WriteStep } from './decide';
+import type { ConversationChoice } from './choose-conversation';
+import type { CallRecord, CallStatus, RecordFailure, UncertainWrite } from './record';
+
+/** An uncertain follow-up entry that covers every owed item. */
+export const ANY_FOLLOW_UP = 'any::';
+
+export interface FailureInfo {
+  code: string;
+  reason: string;
+  status: number;
+  /** A later retry can fix it (429, 5xx, timeout, budget). */
+  transient: boolean;
+}
+
+export interface Author {
+  actorId: string;
+  agentName: string | null;
+}
+
+function copy(record: CallRecord): CallRecord {
+  return JSON.parse(JSON.stringify(record)) as CallRecord;
+}
+
+/** What the call itself says: the root's outcome and newest snapshot, a leg to fold in later. */
+export function absorbCall(record: CallRecord, input: CallInput, now: number): CallRecord {
+  const call = input.call;
+  if (!call) return record;
+  const next = copy(record);
+  if (next.created === null) next.created = timeOf(call.created_time) || now;
+  if (input.isLeg) {
+    // Only a leg that an agent answered was a transfer worth a line.
+    if (input.outcome === 'answered' && !next.transfers.some((t) => t.leg === call.id)) {
+      next.transfers.push({ leg: call.id, agentName: call.assigned_agent_name || null, durationSeconds: durationOf(call), written: false });
+    }
+    return next;
+  }
+  const time = timeOf(call.updated_time);
+  const seen = timeOf(next.seen);
+  if (time !== null && seen !== null && time < seen) return next;
+  next.outcome = input.outcome;
+  if (call.updated_time) next.seen = call.updated_time;
+  return next;
+}
+
+export function applyLink(record: CallRecord, choice: ConversationChoice): RunState {
+  const next = copy(record);
+  const userId = choice.kind === 'none' ? null : choice.userId;
+  next.link = { state: 'unlinked', conversationId: null, userId, reason: choice.reason, ambiguous: false, by: null };
+  // A user the last attempt may have created is now found by phone, or is not there.
+  next.uncertain = next.uncertain.filter((w) => w !== 'user');
+  if (choice.kind === 'existing') {
+    next.link = { state: 'linked', conversationId: choice.conversation.id, userId, reason: choice.reason, ambiguous: choice.ambiguous, by: 'app' };
+    return { record: next, conversationStatus: choice.conversation.status };
+  }
+  if (choice.kind === 'create') next.link.state = 'to_create';
+  // A conversation the last attempt may have created would have been found as existing.
+  next.uncertain = next.uncertain.filter((w) => w !== 'conversation');
+  return { record: next, conversationStatus: null };
+}
+
+/** The survey: a rating, still open (look once more later), or none. */
+export function applyCsatRead(record: CallRecord, csat: { transferMade: boolean; outcome: number | null } | null, settings: Settings, now: number): CallRecord {
+  const next = copy(record);
+  const mapped = csat ? mapCsat(csat.outcome, settings.csatScale) : null;
+  const open = !!csat && csat.transferMade && csat.outcome === null;
+  const looks = next.csat.looks;
+  if (mapped) next.csat = { state: 'known', rating: mapped.rating, key: mapped.key, looks: looks + 1, lookAt: null };
+  else if (open && csatLooksLeft(next)) next.csat = { state: 'waiting', rating: null, key: null, looks: looks + 1, lookAt: now + CSAT_LOOK_DELAY_MS };
+  else next.csat = { state: open ? 'gave_up' : 'none', rating: null, key: null, looks: looks + 1, lookAt: null };
+  return next;
+}
+
+/**
+ * The conversation's latest notes of this call, read because an earlier write may have
+ * happened. A summary found stands (what it does not say yet is owed as a follow-up); an owed
+ * follow-up whose block is found counts as written; anything not found is written again.
+ */
+export function applyVerification(record: CallRecord, input: CallInput, notes: Array<{ kind: string; text: string }>, owed: FollowUpItem[], settings: Settings): CallRecord {
+  let next = copy(record);
+  const summary = notes.find((n) => n.kind === 'summary');
+  if (summary && next.summary === 'none') next = adoptSummary(next, input, summary.text, settings);
+  next.uncertain = next.uncertain.filter((w) => w !== 'summary' && w !== 'conversation');
+  const blocks = notes.filter((n) => n.kind === 'follow-up').reduce<string[]>((all, n) => all.concat(followUpBlocksOf(n.text).map(fingerprint)), []);
+  for (const item of owed) {
+    if (blocks.indexOf(fingerprint(followUpBlock(item))) >= 0) next = markItemWritten(next, item.kind, itemFact(item));
+  }
+  next.uncertainFollowUps = [];
+  return next;
+}
+
+function adoptSummary(record: CallRecord, input: CallInput, text: string, settings: Settings): CallRecord {
+  const next = markSummaryWritten(record, input, null, settings);
+  const call = input.call;
+  // Facts the found summary does not hold yet are owed as follow-ups, not taken as written.
+  const notes = call ? notesOf(call) : '';
+  const url = call ? recordingUrlOf(call) : '';
+  if (notes && text.indexOf(notes) < 0) next.notesFp = null;
+  if (url && text.indexOf(url) < 0) next.recordingFp = null;
+  return next;
+}
+
+export function applyStatusRead(state: RunState, status: string | null): RunState {
+  const next = copy(state.record);
+  const resolved = status === 'resolved';
+  if (next.uncertain.indexOf('resolve') >= 0 && resolved) next.resolution = 'resolved';
+  if (next.uncertain.indexOf('reopen') >= 0 && !resolved) next.resolution = 'reopened';
+  next.uncertain = next.uncertain.filter((w) => w !== 'resolve' && w !== 'reopen');
+  // A missed call finds the conversation open: nothing to reopen, and that is settled.
+  if (next.resolution === 'none' && !resolved && next.outcome !== 'answered') next.resolution = 'kept_open';
+  return { record: next, conversationStatus: status };
+}
+
+export interface WriteResult {
+  author: Author | null;
+  userId?: string;
+  conversationId?: string;
+}
+
+/** A write that succeeded. */
+export function applyWrite(state: RunState, step: WriteStep, result: WriteResult, input: CallInput, settings: Settings): RunState {
+  let next = copy(state.record);
+  let status = state.conversationStatus;
+  switch (step.kind) {
+    case 'create_user':
+      next.link.userId = result.userId || null;
+      break;
+    case 'create_conversation':
+      next.link = Object.assign(next.link, { state: 'linked', conversationId: result.conversationId || null, by: 'app' });
+      next = markSummaryWritten(next, input, result.author, settings);
+      status = 'new';
+      break;
+    case 'post_summary':
+      next = markSummaryWritten(next, input, result.author, settings);
+      break;
+    case 'post_follow_up':
+      next = step.items.reduce((r, item) => markItemWritten(r, item.kind, itemFact(item)), next);
+      break;
+    case 'resolve':
+      next.resolution = 'resolved';
+      status = 'resolved';
+      break;
+    case 'reopen':
+      next.resolution = 'reopened';
+      status = 'reopened';
+      break;
+    case 'post_csat':
+      next.csat.state = 'posted';
+      break;
+    default:
+      throw new Error('unknown write ' + (step as { kind: string }).kind);
+  }
+  return { record: next, conversationStatus: status };
+}
+
+function markSummaryWritten(record: CallRecord, input: CallInput, author: Author | null, settings: Settings): CallRecord {
+  const next = copy(record);
+  next.summary = 'written';
+  if (author) {
+    next.actorId = author.actorId;
+    next.agentName = author.agentName;
+  }
+  const call = input.call;
+  const notes = call ? notesOf(call) : '';
+  const url = call ? recordingUrlOf(call) : '';
+  if (notes) next.notesFp = fingerprint(notes);
+  if (url) next.recordingFp = fingerprint(url);
+  for (const t of next.transfers) t.written = true;
+  // The summary carried the rating: with resolve_policy never that is where it stays.
+  if (csatForNote(next, settings)) next.csat.state = 'noted';
+  return next;
+}
+
+/** What a follow-up item says, as stored: fingerprints, a leg id or a rating, never the text. */
+function itemFact(item: FollowUpItem): string {
+  if (item.kind === 'notes') return fingerprint(item.text);
+  if (item.kind === 'recording') return fingerprint(item.url);
+  if (item.kind === 'csat') return String(item.csat.rating);
+  return item.agentName || '';
+}
+
+function markItemWritten(record: CallRecord, kind: string, fact: string): CallRecord {
+  const next = copy(record);
+  if (kind === 'notes') next.notesFp = fact;
+  if (kind === 'recording') next.recordingFp = fact;
+  if (kind === 'csat') next.csat.state = 'noted';
+  if (kind === 'transfer') for (const t of next.transfers) if (!t.written && (t.agentName || '') === fact) t.written = true;
+  return next;
+}
+
+/** Failures after which Freshchat may have done the write although the app saw an error. */
+const MAY_HAVE_ACTED = ['timeout', 'unreachable', 'server'];
+/** A CSAT post cannot be checked afterwards; only a lost answer (no status at all) counts as maybe done. */
+const CSAT_MAY_HAVE_ACTED = ['timeout', 'unreachable'];
+
+const UNCERTAIN_OF: Partial<Record<WriteStep['kind'], UncertainWrite>> = {
+  create_user: 'user',
+  create_conversation: 'conversation',
+  post_summary: 'summary',
+  resolve: 'resolve',
+  reopen: 'reopen',
+};
+
+/** A write failed: what it may have done is marked to be checked before it is redone. */
+export function applyWriteFailure(record: CallRecord, step: WriteStep, failure: FailureInfo): CallRecord {
+  let next = copy(record);
+  if (step.kind === 'post_csat') return csatFailed(next, failure);
+  if (failure.code === 'not_found' && next.link.by === 'app') return relinkAfterGone(next);
+  if (MAY_HAVE_ACTED.indexOf(failure.code) < 0) return next;
+  const uncertain = UNCERTAIN_OF[step.kind];
+  if (uncertain && next.uncertain.indexOf(uncertain) < 0) next.uncertain.push(uncertain);
+  if (step.kind === 'post_follow_up') next = withUncertainItems(next, step.items);
+  return next;
+}
+
+function csatFailed(record: CallRecord, failure: FailureInfo): CallRecord {
+  // Freshchat refuses a rating for a conversation that is not resolved (a later call reopened it):
+  // the rating then goes into a note instead of being lost.
+  if (failure.code === 'invalid') record.csat.state = 'refused';
+  else if (CSAT_MAY_HAVE_ACTED.indexOf(failure.code) >= 0) record.csat.state = 'unconfirmed';
+  return record;
+}
+
+/** The conversation the app linked is gone: the call is linked again on the next run. */
+function relinkAfterGone(record: CallRecord): CallRecord {
+  record.link = { state: 'none', conversationId: null, userId: record.link.userId, reason: 'the linked conversation no longer exists; linking again', ambiguous: false, by: null };
+  record.resolution = 'none';
+  return record;
+}
+
+function withUncertainItems(record: CallRecord, items: FollowUpItem[]): CallRecord {
+  for (const item of items) {
+    const entry = item.kind + ':' + fingerprint(followUpBlock(item)) + ':' + itemFact(item);
+    if (record.uncertainFollowUps.indexOf(entry) < 0) record.uncertainFollowUps.push(entry);
+  }
+  return record;
+}
+
+/** A run that died with writes under way (its claim names them): each is checked before it is redone. */
+export function applyDeadRun(record: CallRecord, writes: string[]): CallRecord {
+  const next = copy(record);
+  for (const kind of writes) {
+    const uncertain = UNCERTAIN_OF[kind as WriteStep['kind']];
+    if (uncertain && next.uncertain.indexOf(uncertain) < 0) next.uncertain.push(uncertain);
+    if (kind === 'post_csat' && next.csat.state === 'known') next.csat.state = 'unconfirmed';
+  }
+  // Follow-ups of a dead run are not named one by one: every owed one is checked.
+  if (writes.indexOf('post_follow_up') >= 0) next.uncertainFollowUps.push(ANY_FOLLOW_UP);
+  return next;
+}
+
+/** Ends a run: the failure (or none), the derived status, the next version. */
+export function finishRun(record: CallRecord, failure: RecordFailure | null): CallRecord {
+  const next = copy(record);
+  next.v = record.v + 1;
+  next.failure = failure;
+  next.status = statusOf(next);
+  return next;
+}
+
+export function statusOf(record: CallRecord): CallStatus {
+  if (record.failure) return record.failure.permanent ? 'failed' : 'retrying';
+  if (record.link.state === 'unlinked') return 'unlinked';
+  if (record.summary === 'written') return 'synced';
+  return record.outcome === null ? 'skipped' : 'pending';
+}
+
+/** A settled call needs nothing more unless a new event brings something: reconciliation skips it. */
+export function isSettled(record: CallRecord): boolean {
+  return record.status === 'synced' || record.status === 'unlinked' || record.status === 'failed';
+}
