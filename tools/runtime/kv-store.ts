@@ -1,7 +1,7 @@
-// $db: the key-value store as fdk-platform.md ("Key-value store ($db)") says the FDK's own store
-// behaves. Per installation (one store per runtime), in memory, driven by the runtime clock for
-// ttl and for the 50-operations-per-minute budget. Values are JSON-copied in and out, so the app
-// never shares a reference with the store.
+// $db: the key-value store as the FDK's own store behaves (docs/platform.md "Key-value store").
+// Per installation (one store per runtime), in memory, driven by the runtime clock for ttl and
+// for the 50-operations-per-minute budget. Values are JSON-copied in and out, so the app never
+// shares a reference with the store.
 
 import { MinuteBudget, type Clock } from './clock';
 import { platformError, type PlatformError } from './errors';
@@ -125,7 +125,7 @@ export class KvStore {
         stored.__expireAfter = entry.expiresAt;
       }
       this.entries.set(k, entry);
-      // Success shape unconfirmed by fdk-platform.md; { Created: true } is what Freshworks'
+      // Success shape unconfirmed for the server side; { Created: true } is what Freshworks'
       // data-storage docs show for set.
       return { Created: true as const };
     });

@@ -1,5 +1,5 @@
-// Loading an app the way the platform does before any event runs (fdk-platform.md,
-// "manifest.json" and "server/server.js: how the platform loads it"): the manifest's handlers,
+// Loading an app the way the platform does before any event runs (docs/platform.md "Manifest"
+// and "Loading server.js"): the manifest's handlers,
 // server methods, request templates and dependencies, and the static check the platform's
 // esprima-based parser makes of server/server.js. Running the file is sandbox.ts's job.
 

@@ -1,4 +1,4 @@
-// $request.invokeTemplate as the platform runs it (fdk-platform.md, "Request templates"):
+// $request.invokeTemplate as the platform runs it (docs/platform.md "Request templates"):
 // declared templates only, plain-text rendering, bare-domain hosts, secure iparams in headers
 // only, string bodies, retries on network errors / 429 / 5xx, 15 s default timeout, the
 // 50-requests-per-minute budget and the 100 KB payload / 6 MB response limits. Requests go over

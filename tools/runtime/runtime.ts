@@ -1,8 +1,8 @@
 // The local platform: loads the app (loader.ts), runs each invocation in a sandbox
 // (sandbox.ts) wired to $request (request.ts), $db (kv-store.ts) and $schedule (scheduler.ts),
-// and reports how the invocation ended by the platform's rules (fdk-platform.md,
-// "server/server.js: how the platform loads it": handlers are called without being awaited,
-// completion is signalled by renderData, time limits 20 s / 10 s, 50 server-method calls per
+// and reports how the invocation ended by the platform's rules
+// (docs/platform.md "Loading server.js": handlers are called without being awaited, completion is
+// signalled by renderData, time limits 20 s / 10 s; "Budgets": 50 server-method calls per
 // minute, payload limits).
 
 import { performance } from 'node:perf_hooks';
@@ -28,8 +28,8 @@ export const MAX_INSTALL_MESSAGE_LENGTH = 60;
 export const MSG_SCRIPT_ERROR = 'Error while executing App server script';
 
 /**
- * Which product (SKU) a manifest module belongs to. "Key-value data does not cross products in
- * production": each product's modules get their own $db partition (fdk-platform.md, "manifest.json").
+ * Which product (SKU) a manifest module belongs to. Key-value data does not cross products in
+ * production, so each product's modules get their own $db partition (docs/platform.md "Manifest").
  * Modules not listed here are their own product. Extend with RuntimeOptions.productOf.
  */
 export const DEFAULT_PRODUCT_OF: Readonly<Record<string, string>> = {

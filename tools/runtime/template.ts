@@ -1,5 +1,5 @@
 // Request templates (config/requests.json): static validation at load time, and rendering of one
-// invocation. Every rule here is from fdk-platform.md, "Request templates (config/requests.json)".
+// invocation. Every rule here is from docs/platform.md "Request templates".
 
 import net from 'node:net';
 import { platformError, type PlatformError } from './errors';
@@ -36,8 +36,8 @@ export const RETRY_DELAY_STEP_MS = 100;
 
 // ---------------------------------------------------------------------------------------------
 // Placeholder expressions. The platform substitutes `<%= context.x %>`, `<%= iparam.x %>` and
-// `<%= encode(x) %>` as plain text (toolchain.md: an HTML-escaping engine corrupts URLs and
-// headers). We accept exactly that language, plus string literals and `+` so that
+// `<%= encode(x) %>` as plain text (docs/platform.md "Toolchain": an HTML-escaping engine
+// corrupts URLs and headers). We accept exactly that language, plus string literals and `+` so that
 // `encode(iparam.key + ':X')` (Basic auth) works; anything else is refused at load time rather
 // than guessed at.
 // ---------------------------------------------------------------------------------------------
