@@ -204,7 +204,10 @@ export class Scheduler {
     return s;
   }
 
-  /** "at most one recurring schedule ... and at most 1000 one-time schedules per installation" */
+  /**
+   * At most one recurring and 1000 one-time schedules per installation
+   * (docs/platform.md "Scheduled events").
+   */
   private checkCounts(s: Schedule, replacing: Schedule | undefined): void {
     const others = [...this.schedules.values()].filter((x) => x !== replacing);
     if (s.repeat && others.filter((x) => x.repeat).length >= MAX_RECURRING_SCHEDULES) {

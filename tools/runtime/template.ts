@@ -26,10 +26,16 @@ export interface RequestTemplate {
   options?: TemplateOptions;
 }
 
-/** "At most 100 templates. Template names: letters, digits, `_`, `-`." */
+/**
+ * At most 100 templates, names of letters, digits, `_` and `-`
+ * (docs/platform.md "Request templates").
+ */
 export const MAX_TEMPLATES = 100;
 export const TEMPLATE_NAME = /^[A-Za-z0-9_-]+$/;
-/** "`options.maxAttempts` 1 to 5 ... `options.retryDelay` up to 1500 ms in steps of 100." */
+/**
+ * `options.maxAttempts` 1 to 5, `options.retryDelay` up to 1500 ms in steps of 100
+ * (docs/platform.md "Request templates").
+ */
 export const MAX_ATTEMPTS_RANGE = [1, 5] as const;
 export const MAX_RETRY_DELAY_MS = 1500;
 export const RETRY_DELAY_STEP_MS = 100;
@@ -346,7 +352,10 @@ function renderString(raw: string, field: TemplateField, input: RenderInput): { 
 
 const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 
-/** "`host`: a domain name only. No protocol, no path, not an IP address." (and no port) */
+/**
+ * `host` is a domain name only: no protocol, path, port or IP address
+ * (docs/platform.md "Request templates").
+ */
 export function hostProblem(host: string): string | undefined {
   if (host.includes('://')) return 'it contains a protocol';
   if (host.includes('/')) return 'it contains a path';
