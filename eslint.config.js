@@ -1,7 +1,7 @@
 // Lint for the TypeScript sources. The platform's own rule list runs on the BUILT files in
 // `npm run validate`; this config keeps the sources free of syntax that TypeScript lowers to
-// `var` helpers at ES2017 (the platform's lint rejects `var`: toolchain.md), and of APIs the
-// platform sandbox does not have.
+// `var` helpers at ES2017 (the platform's lint rejects `var`: docs/platform.md "Toolchain"), and
+// of APIs the platform sandbox does not have (docs/platform.md "Loading server.js").
 const tseslint = require('typescript-eslint');
 
 const lowersToVar = [

@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     // ts-jest without type-checking (tsc runs as its own step): pure JS, so no platform binary
-    // that this machine's registry may not serve (toolchain.md).
+    // that this machine's registry may not serve (docs/platform.md "Toolchain").
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tools/tsconfig.json', diagnostics: false }],
   },
   collectCoverageFrom: ['server/**/*.ts', '!server/**/*.d.ts', 'tools/**/*.ts'],

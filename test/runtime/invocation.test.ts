@@ -1,6 +1,6 @@
 // How an invocation ends: renderData exactly once after all platform work, no throws, within the
-// time limit; install events, server methods and coverage (fdk-platform.md, "server/server.js:
-// how the platform loads it").
+// time limit; install events, server methods and coverage (docs/platform.md "Loading server.js",
+// "Server methods", "Lint, validate and pack").
 
 import fs from 'node:fs';
 import path from 'node:path';

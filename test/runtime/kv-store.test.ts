@@ -1,4 +1,4 @@
-// $db behaves like fdk-platform.md says the FDK's own store does ("Key-value store ($db)").
+// $db behaves like the FDK's own store does (docs/platform.md "Key-value store").
 
 import {
   KvStore,

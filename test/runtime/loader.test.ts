@@ -1,5 +1,5 @@
-// The loader refuses what the platform refuses before any event runs (fdk-platform.md,
-// "manifest.json" and "server/server.js: how the platform loads it").
+// The loader refuses what the platform refuses before any event runs (docs/platform.md
+// "Manifest" and "Loading server.js").
 
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 // $request.invokeTemplate enforces the platform's template rules and budget, over real HTTP to a
-// local server (fdk-platform.md, "Request templates (config/requests.json)").
+// local server (docs/platform.md "Request templates", "Budgets").
 
 import { LocalRuntime, ManualClock, REDACTED } from '../../tools/runtime';
 import { cleanupApps, handlers, makeApp, startServer, type SeenRequest } from './helpers';

@@ -1,6 +1,5 @@
 // The sandbox has exactly the platform's globals, a clock-driven Date, and a require limited to
-// server/ files and manifest dependencies (fdk-platform.md, "server/server.js: how the platform
-// loads it").
+// server/ files and manifest dependencies (docs/platform.md "Loading server.js").
 
 import fs from 'node:fs';
 import path from 'node:path';

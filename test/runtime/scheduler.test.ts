@@ -1,4 +1,4 @@
-// $schedule validations and firing (fdk-platform.md, "Scheduled events ($schedule)").
+// $schedule validations and firing (docs/platform.md "Scheduled events").
 
 import { LocalRuntime, ManualClock, MSG_NAME_EXISTS, Scheduler } from '../../tools/runtime';
 import { cleanupApps, handlers, makeApp } from './helpers';

@@ -8,7 +8,7 @@
 // `require('<root name>')`, and any other bare import fails the build. The shipped file is
 // then reshaped (`exports = {...}` moved before the first function declaration) and checked:
 // esprima 4 (ES2017) must parse it, no `var`, no sourcemap comment, no module interop, no
-// name the sandbox lacks. See fdk-platform.md and toolchain.md.
+// name the sandbox lacks. See docs/platform.md "Loading server.js" and "Toolchain".
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

@@ -1,5 +1,6 @@
 // Facts about the Freshworks platform (FDK, platform 3.0) that the build, validate and pack
-// tools share. Source: /work/shared/docs/fdk-platform.md.
+// tools share. Source: docs/platform.md ("Loading server.js", "Manifest", "Lint, validate
+// and pack").
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseScript } from 'esprima';

@@ -1,6 +1,6 @@
 // The shape the platform's parser needs in server/server.js: one top-level
 // `exports = { name: function (payload) {...}, ... };` placed before any function declaration
-// (fdk-platform.md, "server/server.js: how the platform loads it").
+// (docs/platform.md "Loading server.js").
 import type * as ESTree from 'estree';
 import { ToolError, parseEs2017 } from './platform';
 

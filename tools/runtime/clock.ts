@@ -1,8 +1,8 @@
 // The runtime's notion of "now". Every time-based platform rule (the 50-per-minute budgets of
 // $request, $db and server methods, $db ttl, $schedule's 5-minute/1-year window and firing, the
 // retry delay of request templates) reads this clock, and so does `Date` inside the sandbox, so a
-// test can move time instead of waiting for it (fdk-platform.md: "Request templates", "Key-value
-// store", "Scheduled events").
+// test can move time instead of waiting for it (docs/platform.md "Request templates",
+// "Key-value store", "Scheduled events").
 
 export interface Clock {
   /** Milliseconds since the epoch, as the app and the platform rules see them. */
@@ -91,8 +91,8 @@ export class SystemClock implements Clock {
 
 /**
  * Sliding one-minute window counter, shared by the $request, $db and server-method budgets
- * (fdk-platform.md: "50 requests per minute per app", "50 operations per minute per
- * installation", "50 invocations per minute per installation"). A sliding window is the stricter
+ * (docs/platform.md "Budgets": 50 requests a minute per app per account, 50 storage operations
+ * and 50 server-method calls a minute per installation). A sliding window is the stricter
  * reading of "per minute": no burst of 100 across a minute boundary.
  */
 export class MinuteBudget {

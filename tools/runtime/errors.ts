@@ -1,6 +1,6 @@
-// Error shapes. What the platform's APIs reject with are plain objects (fdk-platform.md: "Error
-// objects carry `status` and `message`"; a failed request template carries
-// `{ status, headers, response, errorSource, attempts }`), never Error instances, so the app's
+// Error shapes. What the platform's APIs reject with are plain objects carrying `status` and
+// `message` (a failed request template: `{ status, headers, response, errorSource, attempts }`,
+// docs/platform.md "Request templates"), never Error instances, so the app's
 // `err.status` / `err.message` reads work the same here as on the platform.
 
 export interface PlatformError {

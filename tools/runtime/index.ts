@@ -1,5 +1,5 @@
 // The local Freshworks platform runtime: loads manifest.json + server/server.js the way the FDK
-// does and enforces the rules of fdk-platform.md (the project's platform reference). Start with
+// does and enforces the rules of docs/platform.md (the project's platform reference). Start with
 // `new LocalRuntime({ root, clock, iparams, hostMap })`; each file below holds one part.
 
 export { ManualClock, SystemClock, MinuteBudget, type Clock } from './clock';

@@ -1,17 +1,23 @@
-// $db: the key-value store as fdk-platform.md ("Key-value store ($db)") says the FDK's own store
-// behaves. Per installation (one store per runtime), in memory, driven by the runtime clock for
-// ttl and for the 50-operations-per-minute budget. Values are JSON-copied in and out, so the app
-// never shares a reference with the store.
+// $db: the key-value store as the FDK's own store behaves (docs/platform.md "Key-value store").
+// Per installation (one store per runtime), in memory, driven by the runtime clock for ttl and
+// for the 50-operations-per-minute budget. Values are JSON-copied in and out, so the app never
+// shares a reference with the store.
 
 import { MinuteBudget, type Clock } from './clock';
 import { platformError, type PlatformError } from './errors';
 
-/** "key at most 30 characters, key plus value at most 8 KB" (the stricter of the known limits). */
+/**
+ * Key at most 30 characters, key plus value at most 8 KB: the stricter of the known limits
+ * (docs/platform.md "Key-value store").
+ */
 export const MAX_KEY_LENGTH = 30;
 export const MAX_KEY_PLUS_VALUE_BYTES = 8 * 1024;
-/** "Top-level attribute names at most 30 characters." */
+/** Top-level attribute names at most 30 characters (docs/platform.md "Key-value store"). */
 export const MAX_ATTRIBUTE_NAME_LENGTH = 30;
-/** "50 operations per minute per installation, each set, get, update or delete counting one." */
+/**
+ * 50 operations a minute per installation, each set, get, update or delete counting one
+ * (docs/platform.md "Budgets").
+ */
 export const DB_OPS_PER_MINUTE = 50;
 /** The attributes the store adds to every value and strips on read. */
 export const RESERVED_ATTRIBUTES = ['createdAt', 'updatedAt', '__expireAfter'] as const;
@@ -125,7 +131,7 @@ export class KvStore {
         stored.__expireAfter = entry.expiresAt;
       }
       this.entries.set(k, entry);
-      // Success shape unconfirmed by fdk-platform.md; { Created: true } is what Freshworks'
+      // Success shape unconfirmed for the server side; { Created: true } is what Freshworks'
       // data-storage docs show for set.
       return { Created: true as const };
     });
@@ -270,7 +276,10 @@ export class KvStore {
     if (key.length > MAX_KEY_LENGTH) throw bad(`The key should not exceed ${MAX_KEY_LENGTH} characters`);
   }
 
-  /** "The value is a non-empty JSON object ... Never store a stringified JSON or an array." */
+  /**
+   * The value is a non-empty JSON object, never a string (stringified JSON) or an array
+   * (docs/platform.md "Key-value store").
+   */
   private checkValue(value: unknown): JsonObject {
     if (!isPlainObject(value)) {
       throw bad(`The value should be a non-empty JSON object, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);

@@ -1,5 +1,5 @@
-// Loading an app the way the platform does before any event runs (fdk-platform.md,
-// "manifest.json" and "server/server.js: how the platform loads it"): the manifest's handlers,
+// Loading an app the way the platform does before any event runs (docs/platform.md "Manifest"
+// and "Loading server.js"): the manifest's handlers,
 // server methods, request templates and dependencies, and the static check the platform's
 // esprima-based parser makes of server/server.js. Running the file is sandbox.ts's job.
 
@@ -13,12 +13,15 @@ import { validateTemplates, type RequestTemplate } from './template';
 export const INSTALL_EVENTS = ['onAppInstall', 'onAppUninstall'] as const;
 /** Events that belong under `modules.common.events` ("app-setup and scheduled events go under common.events"). */
 export const COMMON_ONLY_EVENTS = ['onAppInstall', 'onAppUninstall', 'onScheduledEvent'] as const;
-/** "A server method's timeout may only be 20, 25 or 30 (seconds; default 20)". */
+/** Server method timeouts: 20, 25 or 30 s, default 20 (docs/platform.md "Server methods"). */
 export const SERVER_METHOD_TIMEOUTS = [20, 25, 30] as const;
 export const DEFAULT_SERVER_METHOD_TIMEOUT_SEC = 20;
-/** "names [A-Za-z0-9_], 2-40 characters, not starting with a digit" */
+/**
+ * Server method names: `[A-Za-z0-9_]`, 2-40 characters, not starting with a digit
+ * (docs/platform.md "Server methods").
+ */
 export const SERVER_METHOD_NAME = /^[A-Za-z_][A-Za-z0-9_]{1,39}$/;
-/** "exact versions, no ^ or ~" */
+/** Manifest dependencies: exact versions, no ^ or ~ (docs/platform.md "Manifest"). */
 const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
 export const MSG_PARSE_FAILED = 'Error while parsing file containing serverless functions';

@@ -1,4 +1,4 @@
-// $request.invokeTemplate as the platform runs it (fdk-platform.md, "Request templates"):
+// $request.invokeTemplate as the platform runs it (docs/platform.md "Request templates"):
 // declared templates only, plain-text rendering, bare-domain hosts, secure iparams in headers
 // only, string bodies, retries on network errors / 429 / 5xx, 15 s default timeout, the
 // 50-requests-per-minute budget and the 100 KB payload / 6 MB response limits. Requests go over
@@ -11,12 +11,12 @@ import type { Clock, MinuteBudget } from './clock';
 import { platformError, type PlatformError } from './errors';
 import { renderTemplate, type RequestTemplate } from './template';
 
-/** "Request payload at most 100 KB; response at most 6 MB." */
+/** Request payload at most 100 KB, response at most 6 MB (docs/platform.md "Budgets"). */
 export const MAX_REQUEST_PAYLOAD_BYTES = 100 * 1024;
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
-/** "Default request timeout 15 s." */
+/** Default request timeout 15 s (docs/platform.md "Request templates"). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
-/** "Platform budget: 50 requests per minute per app per account." */
+/** 50 requests a minute per app per account (docs/platform.md "Budgets"). */
 export const REQUESTS_PER_MINUTE = 50;
 
 export interface InvokeTemplateOptions {

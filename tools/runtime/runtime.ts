@@ -1,8 +1,8 @@
 // The local platform: loads the app (loader.ts), runs each invocation in a sandbox
 // (sandbox.ts) wired to $request (request.ts), $db (kv-store.ts) and $schedule (scheduler.ts),
-// and reports how the invocation ended by the platform's rules (fdk-platform.md,
-// "server/server.js: how the platform loads it": handlers are called without being awaited,
-// completion is signalled by renderData, time limits 20 s / 10 s, 50 server-method calls per
+// and reports how the invocation ended by the platform's rules
+// (docs/platform.md "Loading server.js": handlers are called without being awaited, completion is
+// signalled by renderData, time limits 20 s / 10 s; "Budgets": 50 server-method calls per
 // minute, payload limits).
 
 import { performance } from 'node:perf_hooks';
@@ -14,22 +14,31 @@ import { DEFAULT_REQUEST_TIMEOUT_MS, REQUESTS_PER_MINUTE, RequestClient, type In
 import { CodeCache, Sandbox, type LogLevel, type SandboxGlobals } from './sandbox';
 import { Scheduler, type Schedule, type ScheduleOpRecord } from './scheduler';
 
-/** "Timeouts: 20 s for a product event or scheduled event, 10 s for onAppInstall/onAppUninstall." */
+/**
+ * 20 s for a product or scheduled event; 10 s, the stricter value, for onAppInstall and
+ * onAppUninstall (docs/platform.md "Loading server.js").
+ */
 export const EVENT_TIME_LIMIT_MS = 20_000;
 export const INSTALL_TIME_LIMIT_MS = 10_000;
-/** "Server methods: 50 invocations per minute per installation, payload at most 100 KB". */
+/**
+ * Server methods: 50 calls a minute per installation, payload at most 100 KB
+ * (docs/platform.md "Budgets").
+ */
 export const SERVER_METHOD_CALLS_PER_MINUTE = 50;
 export const MAX_SERVER_METHOD_PAYLOAD_BYTES = 100 * 1024;
-/** "Product event payloads can reach 256 KB." */
+/** Product event payloads can reach 256 KB (docs/platform.md "Event payloads"). */
 export const MAX_EVENT_PAYLOAD_BYTES = 256 * 1024;
-/** "renderData({ message }) (60 characters at most) blocks it [the install]". */
+/**
+ * `renderData({ message })` blocks the install; the message is at most 60 characters
+ * (docs/platform.md "Loading server.js").
+ */
 export const MAX_INSTALL_MESSAGE_LENGTH = 60;
-/** "A thrown exception becomes a 500 'Error while executing App server script'." */
+/** A thrown exception becomes a 500 with this message (docs/platform.md "Loading server.js"). */
 export const MSG_SCRIPT_ERROR = 'Error while executing App server script';
 
 /**
- * Which product (SKU) a manifest module belongs to. "Key-value data does not cross products in
- * production": each product's modules get their own $db partition (fdk-platform.md, "manifest.json").
+ * Which product (SKU) a manifest module belongs to. Key-value data does not cross products in
+ * production, so each product's modules get their own $db partition (docs/platform.md "Manifest").
  * Modules not listed here are their own product. Extend with RuntimeOptions.productOf.
  */
 export const DEFAULT_PRODUCT_OF: Readonly<Record<string, string>> = {

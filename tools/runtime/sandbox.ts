@@ -1,5 +1,5 @@
-// Running server/server.js like the platform (fdk-platform.md, "server/server.js: how the platform
-// loads it"): the file is wrapped as `(function(){ var exports = {}; <file>; return exports; })()`
+// Running server/server.js like the platform (docs/platform.md "Loading server.js"): the file is
+// wrapped as `(function(){ var exports = {}; <file>; return exports; })()`
 // and run in a Node `vm` context whose global holds only exports, require, console (log, info,
 // error), renderData, $request, $db, $schedule and generateTargetUrl. No timers, no Buffer, no
 // process, no module. `Date` reads the runtime clock.

@@ -1,5 +1,5 @@
 // $schedule: create / fetch / update / delete with the platform's validations, and the list of
-// due schedules the runtime fires into onScheduledEvent (fdk-platform.md, "Scheduled events").
+// due schedules the runtime fires into onScheduledEvent (docs/platform.md "Scheduled events").
 
 import type { Clock } from './clock';
 import { platformError, type PlatformError } from './errors';
@@ -68,7 +68,7 @@ export class Scheduler {
       if (this.schedules.has(s.name)) throw bad(MSG_NAME_EXISTS);
       this.checkCounts(s, undefined);
       this.schedules.set(s.name, s);
-      // Success shape unconfirmed by fdk-platform.md.
+      // Success shape unconfirmed (docs/platform.md "Scheduled events" documents none).
       return { Created: true as const };
     });
   }
@@ -204,7 +204,10 @@ export class Scheduler {
     return s;
   }
 
-  /** "at most one recurring schedule ... and at most 1000 one-time schedules per installation" */
+  /**
+   * At most one recurring and 1000 one-time schedules per installation
+   * (docs/platform.md "Scheduled events").
+   */
   private checkCounts(s: Schedule, replacing: Schedule | undefined): void {
     const others = [...this.schedules.values()].filter((x) => x !== replacing);
     if (s.repeat && others.filter((x) => x.repeat).length >= MAX_RECURRING_SCHEDULES) {

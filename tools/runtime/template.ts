@@ -1,5 +1,5 @@
 // Request templates (config/requests.json): static validation at load time, and rendering of one
-// invocation. Every rule here is from fdk-platform.md, "Request templates (config/requests.json)".
+// invocation. Every rule here is from docs/platform.md "Request templates".
 
 import net from 'node:net';
 import { platformError, type PlatformError } from './errors';
@@ -26,18 +26,24 @@ export interface RequestTemplate {
   options?: TemplateOptions;
 }
 
-/** "At most 100 templates. Template names: letters, digits, `_`, `-`." */
+/**
+ * At most 100 templates, names of letters, digits, `_` and `-`
+ * (docs/platform.md "Request templates").
+ */
 export const MAX_TEMPLATES = 100;
 export const TEMPLATE_NAME = /^[A-Za-z0-9_-]+$/;
-/** "`options.maxAttempts` 1 to 5 ... `options.retryDelay` up to 1500 ms in steps of 100." */
+/**
+ * `options.maxAttempts` 1 to 5, `options.retryDelay` up to 1500 ms in steps of 100
+ * (docs/platform.md "Request templates").
+ */
 export const MAX_ATTEMPTS_RANGE = [1, 5] as const;
 export const MAX_RETRY_DELAY_MS = 1500;
 export const RETRY_DELAY_STEP_MS = 100;
 
 // ---------------------------------------------------------------------------------------------
 // Placeholder expressions. The platform substitutes `<%= context.x %>`, `<%= iparam.x %>` and
-// `<%= encode(x) %>` as plain text (toolchain.md: an HTML-escaping engine corrupts URLs and
-// headers). We accept exactly that language, plus string literals and `+` so that
+// `<%= encode(x) %>` as plain text (docs/platform.md "Toolchain": an HTML-escaping engine
+// corrupts URLs and headers). We accept exactly that language, plus string literals and `+` so that
 // `encode(iparam.key + ':X')` (Basic auth) works; anything else is refused at load time rather
 // than guessed at.
 // ---------------------------------------------------------------------------------------------
@@ -346,7 +352,10 @@ function renderString(raw: string, field: TemplateField, input: RenderInput): { 
 
 const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 
-/** "`host`: a domain name only. No protocol, no path, not an IP address." (and no port) */
+/**
+ * `host` is a domain name only: no protocol, path, port or IP address
+ * (docs/platform.md "Request templates").
+ */
 export function hostProblem(host: string): string | undefined {
   if (host.includes('://')) return 'it contains a protocol';
   if (host.includes('/')) return 'it contains a path';

@@ -10,7 +10,7 @@ import type { HttpMethod, ReferenceContract } from './reference-schemas';
  * Request contract of one product: the OpenAPI seed's operations plus the reference-only
  * ones (reference-schemas.ts). Checks path parameters, query parameters (coerced: a query
  * string is text) and JSON bodies with ajv 2020-12, which OpenAPI 3.1 schemas are
- * (shared/docs/toolchain.md).
+ * (docs/platform.md "Toolchain").
  */
 
 export interface Operation {

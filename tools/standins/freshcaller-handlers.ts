@@ -8,7 +8,7 @@ import type { Handler, HandlerContext } from './standin-server';
 export interface FreshcallerBehaviour {
   /**
    * GET /calls/{id} and /users/{id}: 000 wraps them (`{ "call": ... }`), 001 shows them bare.
-   * The seed README says to accept both. Default 'wrapped' (the OpenAPI seed).
+   * The two documents disagree, so the app accepts both. Default 'wrapped' (the OpenAPI seed).
    */
   singleObjects: 'wrapped' | 'bare';
 }

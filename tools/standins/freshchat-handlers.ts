@@ -9,7 +9,10 @@ import type { Handler, HandlerContext, HandlerResult } from './standin-server';
 
 /** Choices where the seeds disagree or the real API varies; tests can flip them. */
 export interface FreshchatBehaviour {
-  /** Seed README: a search with no match "may answer 200 with an empty users list or 404". Default 'empty-list'. */
+  /**
+   * A user search with no match may answer 200 with an empty users list or 404; both mean "no such
+   * user". Default 'empty-list'.
+   */
   userSearchNoMatch: 'empty-list' | 'not-found';
   /** POST /v2/users: 002 says 200, 003 says 201. Default 200 (the OpenAPI seed wins for spec'd endpoints). */
   createUserStatus: 200 | 201;
@@ -125,7 +128,7 @@ export function createFreshchatHandlers(store: FreshchatStore, behaviour: Freshc
     listUserConversations: (ctx) => {
       const id = String(ctx.params.user_id);
       if (!store.user(id)) throw notFound('USER', id);
-      // 003 returns ids only; seed README: "the user's conversations come back most recent first".
+      // 003 returns ids only; the user's conversations come back most recent first.
       const conversations = store.raw.conversations
         .filter((c) => c.users.some((u) => u.id === id))
         .sort(byCreatedDesc)

@@ -82,7 +82,7 @@ export const FRESHCHAT_REFERENCE: ReferenceContract = {
       pathParams: { user_id: { type: 'string', minLength: 1 } }, query: NO_QUERY,
     },
     {
-      // 003's curl sample says PUT; the endpoint line and the prose say POST (seed README).
+      // 003's curl sample says PUT; the endpoint line and the prose say POST.
       method: 'POST', path: '/csat/{conversation_id}', operationId: 'createCsat',
       source: '003 CSAT > Create a CSAT rating for a conversation',
       pathParams: { conversation_id: { type: 'string', minLength: 1 } }, query: NO_QUERY, body: CSAT_BODY,

@@ -1,4 +1,4 @@
-// `npm run validate`: what `fdk validate` checks, as far as fdk-platform.md knows it.
+// `npm run validate`: what `fdk validate` checks, as far as docs/platform.md knows it.
 //
 // By default the build runs first when server/server.js (or app/scripts/app.js) is missing or
 // older than any of its TypeScript sources (`build: 'auto'`), so the checks always see what

@@ -1,5 +1,6 @@
-// config/iparams.json: the platform's rules (fdk-platform.md, "Installation parameters") and
-// the product's contract (the exact fields the app's code reads).
+// config/iparams.json: the platform's rules (docs/platform.md "Installation parameters") and
+// the product's contract (the exact fields the app's code reads,
+// README.md "Installation parameters").
 import * as fs from 'fs';
 import * as path from 'path';
 import { isPlainObject } from '../build/platform';

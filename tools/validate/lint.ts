@@ -1,5 +1,6 @@
 // The platform's lint over every shipped .js file, with ESLint's Linter and a flat config
-// built here. Rule list: "The complete list FDK 9.3.1 ran" in fdk-platform.md.
+// built here. Rule list: what FDK 9.3.1 ran, read from its log (docs/platform.md "Lint, validate
+// and pack").
 import * as fs from 'fs';
 import * as path from 'path';
 import { Linter, type Rule } from 'eslint';

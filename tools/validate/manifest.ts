@@ -1,4 +1,4 @@
-// manifest.json as `fdk validate` checks it (fdk-platform.md, "manifest.json").
+// manifest.json as `fdk validate` checks it (docs/platform.md "Manifest").
 import * as fs from 'fs';
 import * as path from 'path';
 import { isPlainObject, type Manifest } from '../build/platform';

@@ -1,5 +1,5 @@
 // config/requests.json (request templates) and the templates the built code invokes
-// (fdk-platform.md, "Request templates").
+// (docs/platform.md "Request templates").
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as ESTree from 'estree';

@@ -203,7 +203,8 @@ describe('robustness: Freshchat and Freshcaller failures', () => {
       expect(appNotes(app, jordanOpen, { callId: id }).map((n) => n.kind)).toEqual(['summary']);
 
       await runtime.advance(7 * 60_000);
-      // product.md: one private note per call, whatever the retries.
+      // One private summary note per call, whatever the retries
+      // (README.md "Which conversation, and what is written").
       expect(appNotes(app, jordanOpen, { callId: id }).map((n) => n.kind)).toEqual(['summary']);
     });
 

@@ -1,7 +1,8 @@
 // Robustness: the app's own state under pressure, on the shipped server/server.js: a stored record
 // or cache it cannot read, the platform's 50 storage operations a minute running out in a burst of
 // deliveries, the 8 KB value limit, and a scheduled CSAT re-check running while another event of
-// the same call holds the call's lock ("the loser defers its work, never drops it", product.md).
+// the same call holds the call's lock: the loser schedules a replay, never drops its work
+// (README.md "How an event is handled", step 4).
 import type { InvocationResult } from '../../../tools/runtime';
 import {
   advance,
@@ -119,7 +120,8 @@ describe('robustness: storage and concurrency', () => {
     });
 
     // Whichever of the event's storage operations the budget runs out at (before or after the
-    // summary is sent), the call must end with one summary: product.md "One private note per call".
+    // summary is sent), the call must end with one summary: one private summary note per call
+    // (README.md "Which conversation, and what is written").
     describe.each([45, 46, 47, 48, 49])('the budget runs out %i operations into the minute, while a voicemail is synced', (used) => {
       const id = 26300200 + used;
       let outcome: Payload;
@@ -219,7 +221,8 @@ describe('robustness: storage and concurrency', () => {
         app.standins.freshcaller.addUser({ id: 68000 + n, name, email: 'agent' + n + '@example.com' });
         app.standins.freshchat.addAgent({ email: 'agent' + n + '@example.com', first_name: name });
       }
-      // Each agent answers one call; the app caches who they are (product.md: mapping cached).
+      // Each agent answers one call; the app caches who they are, the email mapping being cached
+      // for a week (README.md "Which conversation, and what is written").
       for (let n = 0; n < AGENTS; n++) {
         // A simulated minute passes between calls; the stand-ins count their rate limits in real time.
         app.standins.freshcaller.resetRateLimit();

@@ -1,6 +1,6 @@
-// Scenario 8: the installation parameters change what the app writes (product.md "Installation
-// parameters"). Each setting gets its own app instance (fresh stand-ins and store), since each
-// one changes how the same sample call must end.
+// Scenario 8: the installation parameters change what the app writes
+// (README.md "Installation parameters"). Each setting gets its own app instance (fresh stand-ins
+// and store), since each one changes how the same sample call must end.
 import { loadSeedFile } from '../../../tools/standins';
 import {
   allAppNotes,

@@ -134,8 +134,9 @@ describe('scenario: a transferred call whose CSAT survey is still open', () => {
     });
 
     test('the late CSAT follow-up is authored like the call\'s other notes: by Ava, whose email matches', () => {
-      // product.md: notes are authored by the Freshchat agent whose email matches the Freshcaller
-      // agent's email; the call's agent is Ava, and its summary is hers.
+      // Notes are authored by the Freshchat agent whose email matches the Freshcaller agent's email
+      // (README.md "Which conversation, and what is written"); the call's agent is Ava, and its
+      // summary is hers.
       const summary = appNotes(app, jordanOpen, { callId: root, kind: 'summary' })[0]!;
       expect(summary.actorId).toBe(SEED.agents.ava);
       const csatNote = appNotes(app, jordanOpen, { callId: root, kind: 'follow-up' }).find((n) => n.lines[0]!.startsWith('CSAT'));

@@ -1,5 +1,5 @@
-// product.md "Which conversation": several users sharing the caller's number, and a known user
-// who has no conversation yet.
+// README.md "Which conversation, and what is written": several users sharing the caller's
+// number, and a known user who has no conversation yet.
 import {
   allAppNotes,
   appNotes,

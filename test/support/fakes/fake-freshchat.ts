@@ -1,4 +1,5 @@
-// A hand-written, in-memory Freshchat behind the FreshchatApi port (style.md "Tests"). It keeps
+// A hand-written, in-memory Freshchat behind the FreshchatApi port, so unit tests hand the code
+// a fake instead of stubbing platform globals or asserting on URL strings. It keeps
 // users, conversations and what was written to them, records every call by method name so a
 // test can count requests, and can be told to fail a method with an ApiError.
 import { ApiError, type ApiErrorCode } from '../../../server/src/clients/api-error';

@@ -1,5 +1,5 @@
 // The platform's $schedule as far as the app uses it: one-time schedules by unique name. A name
-// stays taken until its schedule fires (fdk-platform.md "Scheduled events").
+// stays taken until its schedule fires (docs/platform.md "Scheduled events").
 import type { PlatformSchedule, ScheduleSpec } from '../../../server/src/platform/types';
 
 export class FakeSchedule implements PlatformSchedule {

@@ -36,7 +36,10 @@ export interface FakeSyncDeps extends SyncDeps {
 }
 
 export interface SyncDepsOptions {
-  /** Installation parameters over the defaults (default agent set, no channel, everything else product.md's default). */
+  /**
+   * Installation parameters over the defaults (default agent set, no channel, everything else
+   * the default in README.md "Installation parameters").
+   */
   iparams?: Record<string, unknown>;
   chat?: FakeFreshchat;
   caller?: FakeFreshcaller;
