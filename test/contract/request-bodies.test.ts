@@ -161,6 +161,12 @@ const OPERATION: Record<string, string> = {
   callerCheckKey: 'listUsers',
 };
 
+/**
+ * Declared before the server code that invokes them exists; test/standins/contract.test.ts still
+ * sends each one, rendered, to the stand-ins. callerListCalls: paging through recent calls.
+ */
+const DECLARED_AHEAD = ['callerListCalls'];
+
 let recorded: Recorded[] = [];
 beforeAll(async () => {
   recorded = await recordEveryRequest();
@@ -175,7 +181,12 @@ describe('templates the clients invoke', () => {
 
   test('every template in config/requests.json is used by a client', () => {
     const used = new Set(recorded.map((r) => r.name));
-    expect(Object.keys(templates).filter((name) => !used.has(name))).toEqual([]);
+    expect(Object.keys(templates).filter((name) => !used.has(name) && !DECLARED_AHEAD.includes(name))).toEqual([]);
+  });
+
+  test('a template declared ahead of its client exists and is not used by a client yet (once it is, take it off DECLARED_AHEAD)', () => {
+    const used = new Set(recorded.map((r) => r.name));
+    expect(DECLARED_AHEAD.filter((name) => !templates[name] || used.has(name))).toEqual([]);
   });
 
   test('each call supplies exactly the context keys its template renders, as strings or numbers', () => {

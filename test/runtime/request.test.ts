@@ -36,6 +36,9 @@ const REQUESTS = {
     },
     options: { maxAttempts: 3, retryDelay: 200 },
   },
+  window: {
+    schema: { method: 'GET', host: '<%= iparam.api_host %>', path: '/calls', query: { 'by_time[from]': '<%= context.from %>', 'by_time[to]': '<%= context.to %>' } },
+  },
   postItem: {
     schema: { method: 'POST', host: '<%= iparam.api_host %>', path: '/items', headers: { 'Content-Type': 'application/json' } },
   },
@@ -114,6 +117,16 @@ describe('invokeTemplate success path', () => {
     expect(result.requests[0]?.headers.Authorization).toBe(REDACTED);
     expect(JSON.stringify(result)).not.toContain('s3cr3t-key');
     expect(rt.requests).toHaveLength(1);
+  });
+
+  it('keeps a query key with brackets as it is, percent-encoded on the wire like every key and value', async () => {
+    const { rt } = makeRuntime();
+    const from = '2024-05-01T10:03:00+02:00';
+    const { out } = await run(rt, [{ name: 'window', opts: { context: { from, to: '2024-05-01T23:59:59.999Z' } } }]);
+    expect(out[0]?.ok).toBe(true);
+    const seen = server.seen[0] as SeenRequest;
+    expect(seen.url).toBe('/calls?by_time%5Bfrom%5D=2024-05-01T10%3A03%3A00%2B02%3A00&by_time%5Bto%5D=2024-05-01T23%3A59%3A59.999Z');
+    expect(Object.fromEntries(new URL(seen.url, 'http://x').searchParams)).toEqual({ 'by_time[from]': from, 'by_time[to]': '2024-05-01T23:59:59.999Z' });
   });
 
   it('sends a string body', async () => {
