@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { InvocationResult, LocalRuntime } from '../../tools/runtime';
 
 export interface AppSpec {
   /** server/server.js */
@@ -76,6 +77,30 @@ exports = {
 };
 ${bodies.after ?? ''}
 `;
+}
+
+/** An onCallCreate handler that invokes the templates `payload.data.calls` lists, in order, and renders each outcome. */
+export const TEMPLATE_RUNNER = handlers({
+  callCreate: `
+    const out = [];
+    for (const c of payload.data.calls) {
+      try {
+        const r = await $request.invokeTemplate(c.name, c.opts);
+        out.push({ ok: true, status: r.status, headers: r.headers, response: r.response, type: typeof r.response });
+      } catch (err) {
+        out.push({ ok: false, err: err });
+      }
+    }
+    renderData(null, out);`,
+});
+
+export type TemplateOutcome = { ok: boolean; status?: number; headers?: Record<string, string>; response?: string; type?: string; err?: Record<string, unknown> };
+
+/** Fires onCallCreate of a TEMPLATE_RUNNER app with `calls`; the invocation and each call's outcome. */
+export async function runTemplates(rt: LocalRuntime, calls: Array<{ name: string; opts?: unknown }>): Promise<{ result: InvocationResult; out: TemplateOutcome[] }> {
+  const r = await rt.fireEvent('onCallCreate', { data: { calls } });
+  expect(r.completed).toBe(true);
+  return { result: r, out: r.renderData?.data as TemplateOutcome[] };
 }
 
 export interface SeenRequest {

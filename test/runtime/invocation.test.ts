@@ -120,6 +120,28 @@ describe('renderData', () => {
   });
 });
 
+describe('platform calls of concurrent invocations', () => {
+  it('records every call, log line and $db warning on the invocation that made it', async () => {
+    const runtime = onCall(`
+      const n = payload.data.n;
+      await $db.set('k' + n, { createdAt: 1, n: n });
+      console.log('event ' + n);
+      await $schedule.create({ name: 's' + n, data: { n: n }, schedule_at: new Date(Date.now() + 600000).toISOString() });
+      await $db.get('k' + n);
+      renderData();`);
+    const [a, b] = await Promise.all([runtime.fireEvent('onCallCreate', { data: { n: 1 } }), runtime.fireEvent('onCallCreate', { data: { n: 2 } })]);
+    for (const [r, n] of [[a, 1], [b, 2]] as const) {
+      expect(r.dbOps.map((o) => [o.op, o.key])).toEqual([['set', `k${n}`], ['get', `k${n}`]]);
+      expect(r.schedules.map((o) => [o.op, o.name])).toEqual([['create', `s${n}`]]);
+      expect(r.logs.map((l) => l.message)).toEqual([`event ${n}`]);
+      expect(r.problems).toEqual([expect.stringMatching(/reserved attribute 'createdAt'/)]);
+    }
+    expect(runtime.dbOps).toHaveLength(4);
+    expect(runtime.scheduleOps).toHaveLength(2);
+    expect(runtime.logs).toHaveLength(2);
+  });
+});
+
 describe('failures and time limits', () => {
   it('reports a synchronous throw as the platform 500', async () => {
     const root = makeApp({ server: handlers({}).replace('onCallCreateHandler: async function (payload) { renderData(); }', "onCallCreateHandler: function () { throw new TypeError('sync boom'); }") });

@@ -2,7 +2,7 @@
 // local server (docs/platform.md "Request templates", "Budgets").
 
 import { LocalRuntime, ManualClock, REDACTED } from '../../tools/runtime';
-import { cleanupApps, handlers, makeApp, startServer, type SeenRequest } from './helpers';
+import { cleanupApps, makeApp, runTemplates as run, startServer, TEMPLATE_RUNNER, type SeenRequest } from './helpers';
 import fs from 'node:fs';
 import type http from 'node:http';
 
@@ -51,24 +51,9 @@ const REQUESTS = {
   fiveTimes: { schema: { method: 'GET', host: '<%= iparam.api_host %>', path: '/five' }, options: { maxAttempts: 5, retryDelay: 100 } },
 };
 
-// One handler that runs the calls the payload lists and reports each outcome.
-const RUNNER = handlers({
-  callCreate: `
-    const out = [];
-    for (const c of payload.data.calls) {
-      try {
-        const r = await $request.invokeTemplate(c.name, c.opts);
-        out.push({ ok: true, status: r.status, headers: r.headers, response: r.response, type: typeof r.response });
-      } catch (err) {
-        out.push({ ok: false, err: err });
-      }
-    }
-    renderData(null, out);`,
-});
-
 function makeRuntime(opts: { clock?: ManualClock; requestTimeoutMs?: number; hostMap?: Record<string, string> } = {}) {
   const manifestRequests = Object.fromEntries(Object.keys(REQUESTS).filter((k) => k !== 'notInManifest').map((k) => [k, {}]));
-  const root = makeApp({ server: RUNNER, requests: REQUESTS });
+  const root = makeApp({ server: TEMPLATE_RUNNER, requests: REQUESTS });
   // Take notInManifest out of the manifest only (it stays in requests.json).
   const manifestPath = `${root}/manifest.json`;
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
@@ -84,14 +69,6 @@ function makeRuntime(opts: { clock?: ManualClock; requestTimeoutMs?: number; hos
     timeLimits: { event: 10_000 },
   });
   return { rt, clock };
-}
-
-type Outcome = { ok: boolean; status?: number; headers?: Record<string, string>; response?: string; type?: string; err?: Record<string, unknown> };
-
-async function run(rt: LocalRuntime, calls: Array<{ name: string; opts?: unknown }>) {
-  const r = await rt.fireEvent('onCallCreate', { data: { calls } });
-  expect(r.completed).toBe(true);
-  return { result: r, out: r.renderData?.data as Outcome[] };
 }
 
 describe('invokeTemplate success path', () => {

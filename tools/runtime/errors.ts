@@ -36,3 +36,16 @@ export class LoadError extends Error {
     this.name = 'LoadError';
   }
 }
+
+/** A value the app threw or rejected with, in one line for a problem report. */
+export function describeThrown(e: unknown): string {
+  if (Object.prototype.toString.call(e) === '[object Error]') {
+    const err = e as Error;
+    return `${err.name}: ${err.message}`;
+  }
+  try {
+    return typeof e === 'string' ? e : JSON.stringify(e) ?? String(e);
+  } catch {
+    return String(e);
+  }
+}

@@ -62,20 +62,18 @@ export {
   type Repeat,
 } from './scheduler';
 export { Sandbox, CodeCache, type LogLevel } from './sandbox';
+export { LocalRuntime, type RuntimeOptions, type InvokeOptions, type LateEvent } from './runtime';
 export {
-  LocalRuntime,
   EVENT_TIME_LIMIT_MS,
   INSTALL_TIME_LIMIT_MS,
   SERVER_METHOD_CALLS_PER_MINUTE,
   MAX_SERVER_METHOD_PAYLOAD_BYTES,
   MAX_EVENT_PAYLOAD_BYTES,
-  MAX_INSTALL_MESSAGE_LENGTH,
   MSG_SCRIPT_ERROR,
-  type RuntimeOptions,
   type InvocationResult,
   type InvocationKind,
-  type InvokeOptions,
-  type LogEntry,
-  type LateEvent,
   type TimeLimits,
-} from './runtime';
+} from './invocation';
+export { MAX_INSTALL_MESSAGE_LENGTH } from './render-data';
+export { type LogEntry } from './platform-calls';
+export { DEFAULT_PRODUCT_OF } from './products';

@@ -51,6 +51,16 @@ interface Entry {
   expiresAt?: number;
 }
 
+/**
+ * Where one caller's operations are recorded as well as in `onRecord` / `onWarning` (LocalRuntime
+ * passes the invocation that made the call).
+ */
+export interface DbOpSink {
+  dbOp(record: DbOpRecord): void;
+  /** Something the store tolerates but the platform warns against. */
+  warning(message: string): void;
+}
+
 export interface KvStoreOptions {
   clock: Clock;
   /**
@@ -97,12 +107,13 @@ export class KvStore {
   }
 
   // --- the app-facing API (each method resolves or rejects like the platform) ---------------
+  // `sink` also receives the operation's record and warnings.
 
-  set(key: unknown, value: unknown, options?: unknown): Promise<{ Created: true }> {
-    return this.run('set', key, undefined, () => {
+  set(key: unknown, value: unknown, options?: unknown, sink?: DbOpSink): Promise<{ Created: true }> {
+    return this.run('set', key, undefined, sink, (warn) => {
       this.checkKey(key);
       const k = key as string;
-      const v = this.checkValue(value);
+      const v = this.checkValue(value, warn);
       this.checkSize(k, v);
       let ttl: number | undefined;
       let setIf: string | undefined;
@@ -137,8 +148,8 @@ export class KvStore {
     });
   }
 
-  get(key: unknown): Promise<Record<string, unknown>> {
-    return this.run('get', key, undefined, () => {
+  get(key: unknown, sink?: DbOpSink): Promise<Record<string, unknown>> {
+    return this.run('get', key, undefined, sink, () => {
       this.checkKey(key);
       const e = this.live(key as string);
       if (!e) throw platformError(404, MSG_NOT_FOUND);
@@ -146,8 +157,8 @@ export class KvStore {
     });
   }
 
-  update(key: unknown, action: unknown, attributes: unknown): Promise<{ Updated: true }> {
-    return this.run('update', key, typeof action === 'string' ? action : String(action), () => {
+  update(key: unknown, action: unknown, attributes: unknown, sink?: DbOpSink): Promise<{ Updated: true }> {
+    return this.run('update', key, typeof action === 'string' ? action : String(action), sink, (warn) => {
       this.checkKey(key);
       const k = key as string;
       const existing = this.live(k);
@@ -156,10 +167,10 @@ export class KvStore {
       switch (action) {
         case 'increment':
         case 'append':
-          next = this.applyTopLevel(action, existing ? strip(existing.value) : undefined, attributes);
+          next = this.applyTopLevel(action, existing ? strip(existing.value) : undefined, attributes, warn);
           break;
         case 'set':
-          next = this.applySet(existing ? strip(existing.value) : {}, attributes);
+          next = this.applySet(existing ? strip(existing.value) : {}, attributes, warn);
           break;
         case 'remove':
           if (!existing) throw bad(MSG_REMOVE_MISSING);
@@ -182,8 +193,8 @@ export class KvStore {
     });
   }
 
-  delete(key: unknown): Promise<{ Deleted: true }> {
-    return this.run('delete', key, undefined, () => {
+  delete(key: unknown, sink?: DbOpSink): Promise<{ Deleted: true }> {
+    return this.run('delete', key, undefined, sink, () => {
       this.checkKey(key);
       const k = key as string;
       // Deleting a missing key: unconfirmed; the stricter reading (404 like get) is used so the
@@ -211,7 +222,7 @@ export class KvStore {
   /** Stores a value directly (validated like set, but no budget and no record). */
   seed(key: string, value: Record<string, unknown>, ttlSeconds?: number): void {
     this.checkKey(key);
-    const v = this.checkValue(value);
+    const v = this.checkValue(value, this.warner(undefined));
     this.checkSize(key, v);
     const now = this.opts.clock.now();
     const stored: JsonObject = { ...v, createdAt: now, updatedAt: now };
@@ -233,13 +244,14 @@ export class KvStore {
 
   // --- internals ------------------------------------------------------------------------------
 
-  private run<T>(op: DbOp, key: unknown, action: string | undefined, body: () => T): Promise<T> {
+  private run<T>(op: DbOp, key: unknown, action: string | undefined, sink: DbOpSink | undefined, body: (warn: (message: string) => void) => T): Promise<T> {
     const at = this.opts.clock.now();
     const record = (ok: boolean, error?: PlatformError): void => {
       const r: DbOpRecord = { op, key: String(key), ok, at };
       if (action !== undefined) r.action = action;
       if (error) r.error = { status: error.status, message: error.message };
       this.opts.onRecord?.(r);
+      sink?.dbOp(r);
     };
     // "50 operations per minute per installation": one over is refused and not performed.
     if (!this.budget.take()) {
@@ -249,7 +261,7 @@ export class KvStore {
       return Promise.reject(err);
     }
     try {
-      const result = body();
+      const result = body(this.warner(sink));
       record(true);
       return Promise.resolve(result);
     } catch (e) {
@@ -259,6 +271,13 @@ export class KvStore {
       }
       throw e;
     }
+  }
+
+  private warner(sink: DbOpSink | undefined): (message: string) => void {
+    return (message) => {
+      this.opts.onWarning?.(message);
+      sink?.warning(message);
+    };
   }
 
   private live(key: string): Entry | undefined {
@@ -280,24 +299,24 @@ export class KvStore {
    * The value is a non-empty JSON object, never a string (stringified JSON) or an array
    * (docs/platform.md "Key-value store").
    */
-  private checkValue(value: unknown): JsonObject {
+  private checkValue(value: unknown, warn: (message: string) => void): JsonObject {
     if (!isPlainObject(value)) {
       throw bad(`The value should be a non-empty JSON object, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);
     }
     const v = normalizeValue(value) as JsonObject;
-    this.checkAttributes(v);
+    this.checkAttributes(v, warn);
     if (Object.keys(v).length === 0) throw bad('The value should be a non-empty JSON object');
     return v;
   }
 
-  private checkAttributes(v: JsonObject): void {
+  private checkAttributes(v: JsonObject, warn: (message: string) => void): void {
     for (const name of Object.keys(v)) {
       if (name.length > MAX_ATTRIBUTE_NAME_LENGTH) {
         throw bad(`The attribute name '${name}' exceeds ${MAX_ATTRIBUTE_NAME_LENGTH} characters`);
       }
       if ((RESERVED_ATTRIBUTES as readonly string[]).includes(name)) {
         // The store overwrites/strips these: the app's value is silently lost.
-        this.opts.onWarning?.(`$db value uses the reserved attribute '${name}', which the store overwrites and strips on read`);
+        warn(`$db value uses the reserved attribute '${name}', which the store overwrites and strips on read`);
         delete v[name];
       }
     }
@@ -311,12 +330,12 @@ export class KvStore {
   }
 
   /** increment / append: top-level attributes only; on a missing key the record is created. */
-  private applyTopLevel(action: 'increment' | 'append', current: JsonObject | undefined, attributes: unknown): JsonObject {
+  private applyTopLevel(action: 'increment' | 'append', current: JsonObject | undefined, attributes: unknown, warn: (message: string) => void): JsonObject {
     if (!isPlainObject(attributes) || Object.keys(attributes).length === 0) {
       throw bad(`The attributes for ${action} should be a non-empty object`);
     }
     const attrs = normalizeValue(attributes) as JsonObject;
-    this.checkAttributes(attrs);
+    this.checkAttributes(attrs, warn);
     const next: JsonObject = current ? { ...current } : {};
     for (const [name, val] of Object.entries(attributes)) {
       if (name.includes('.')) throw bad(MSG_INVALID_PATHS); // top-level only
@@ -337,7 +356,7 @@ export class KvStore {
   }
 
   /** set: dot paths whose parents must exist; overlapping paths are refused. */
-  private applySet(current: JsonObject, attributes: unknown): JsonObject {
+  private applySet(current: JsonObject, attributes: unknown, warn: (message: string) => void): JsonObject {
     if (!isPlainObject(attributes) || Object.keys(attributes).length === 0) {
       throw bad('The attributes for set should be a non-empty object');
     }
@@ -351,7 +370,7 @@ export class KvStore {
         throw bad(`The attribute name '${parts[0]}' exceeds ${MAX_ATTRIBUTE_NAME_LENGTH} characters`);
       }
       if ((RESERVED_ATTRIBUTES as readonly string[]).includes(parts[0] as string)) {
-        this.opts.onWarning?.(`$db update uses the reserved attribute '${parts[0] as string}', which the store overwrites and strips on read`);
+        warn(`$db update uses the reserved attribute '${parts[0] as string}', which the store overwrites and strips on read`);
         continue;
       }
       let node: JsonObject = next;

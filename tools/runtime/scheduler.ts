@@ -42,6 +42,11 @@ export interface ScheduleOpRecord {
   at: number;
 }
 
+/** Where one caller's operations are recorded as well as in `onRecord` (LocalRuntime passes the invocation). */
+export interface ScheduleOpSink {
+  scheduleOp(record: ScheduleOpRecord): void;
+}
+
 export interface SchedulerOptions {
   clock: Clock;
   onRecord?: (record: ScheduleOpRecord) => void;
@@ -62,8 +67,8 @@ export class Scheduler {
 
   constructor(private readonly opts: SchedulerOptions) {}
 
-  create(spec: unknown): Promise<{ Created: true }> {
-    return this.run('create', spec, () => {
+  create(spec: unknown, sink?: ScheduleOpSink): Promise<{ Created: true }> {
+    return this.run('create', spec, sink, () => {
       const s = this.validate(spec, undefined);
       if (this.schedules.has(s.name)) throw bad(MSG_NAME_EXISTS);
       this.checkCounts(s, undefined);
@@ -73,15 +78,15 @@ export class Scheduler {
     });
   }
 
-  fetch(spec: unknown): Promise<Record<string, unknown>> {
-    return this.run('fetch', spec, () => {
+  fetch(spec: unknown, sink?: ScheduleOpSink): Promise<Record<string, unknown>> {
+    return this.run('fetch', spec, sink, () => {
       const s = this.find(spec);
       return this.describe(s);
     });
   }
 
-  update(spec: unknown): Promise<{ Updated: true }> {
-    return this.run('update', spec, () => {
+  update(spec: unknown, sink?: ScheduleOpSink): Promise<{ Updated: true }> {
+    return this.run('update', spec, sink, () => {
       const old = this.find(spec);
       const s = this.validate(spec, old);
       this.checkCounts(s, old);
@@ -91,8 +96,8 @@ export class Scheduler {
     });
   }
 
-  delete(spec: unknown): Promise<{ Deleted: true }> {
-    return this.run('delete', spec, () => {
+  delete(spec: unknown, sink?: ScheduleOpSink): Promise<{ Deleted: true }> {
+    return this.run('delete', spec, sink, () => {
       const s = this.find(spec);
       this.schedules.delete(s.name);
       return { Deleted: true as const };
@@ -140,17 +145,21 @@ export class Scheduler {
 
   // --- internals -------------------------------------------------------------------------------
 
-  private run<T>(op: ScheduleOp, spec: unknown, body: () => T): Promise<T> {
+  private run<T>(op: ScheduleOp, spec: unknown, sink: ScheduleOpSink | undefined, body: () => T): Promise<T> {
     const name = isPlainObject(spec) && typeof spec.name === 'string' ? spec.name : String(isPlainObject(spec) ? spec.name : spec);
     const at = this.opts.clock.now();
+    const record = (r: ScheduleOpRecord): void => {
+      this.opts.onRecord?.(r);
+      sink?.scheduleOp(r);
+    };
     try {
       const out = body();
-      this.opts.onRecord?.({ op, name, ok: true, at });
+      record({ op, name, ok: true, at });
       return Promise.resolve(out);
     } catch (e) {
       if (isPlainObject(e) && typeof e.status === 'number') {
         const err = e as PlatformError;
-        this.opts.onRecord?.({ op, name, ok: false, error: { status: err.status, message: err.message }, at });
+        record({ op, name, ok: false, error: { status: err.status, message: err.message }, at });
         return Promise.reject(err);
       }
       throw e;

@@ -3,12 +3,29 @@ export interface FaultSpec {
   method?: string;
   /** A path prefix (`/v2/conversations`) or a RegExp tested on the path; any path when absent. */
   path?: string | RegExp;
-  /** Status to answer with (429, 5xx, anything). Absent: after `delayMs` the request is served normally. */
+  /** Status to answer with (429, 5xx, anything). Absent (and no `reset`): the request is served normally, after `delayMs`. */
   status?: number;
   /** Seconds for a `Retry-After` header; no header when absent (real 429s may omit it). */
   retryAfter?: number;
-  /** Wait this long before answering (a slow response still answers). */
+  /**
+   * Wait this long before answering (a slow response still answers). Before the request is
+   * served; with `afterAction`, after it is served and before the answer goes out. Beyond the
+   * runtime's `requestTimeoutMs` it is a timeout (504) as the app sees it.
+   */
   delayMs?: number;
+  /**
+   * Destroy the connection instead of answering: no status, no body (the runtime reports a
+   * connection failure, 502 without a body, and retries it like any network error). Not with
+   * `status`, `retryAfter` or `body`.
+   */
+  reset?: boolean;
+  /**
+   * Serve the request first, with all its effects (the message is stored, the conversation
+   * resolved, the CSAT recorded...), then replace the answer with `status` or `reset`, or only
+   * delay it (`delayMs`): the answer was lost after the product acted. The record keeps the
+   * status of the lost answer as `servedStatus`.
+   */
+  afterAction?: boolean;
   /** How many matching requests this fault hits; default 1, `Infinity` for an outage. */
   times?: number;
   /** Response body; default the product's error shape for `status`. */
@@ -27,6 +44,12 @@ export class FaultQueue {
   add(spec: FaultSpec): void {
     const times = spec.times === undefined ? 1 : spec.times;
     if (!(times > 0)) throw new Error('fault times must be positive');
+    if (spec.reset && (spec.status !== undefined || spec.retryAfter !== undefined || spec.body !== undefined)) {
+      throw new Error('a reset fault sends no answer: leave out status, retryAfter and body');
+    }
+    if (spec.afterAction && !spec.reset && spec.status === undefined && !spec.delayMs) {
+      throw new Error('an afterAction fault needs status, reset or delayMs: otherwise it changes nothing');
+    }
     this.active.push({ spec, left: times });
   }
 

@@ -1,6 +1,6 @@
 import { ApiError } from './api-error';
 import type {
-  FreshcallerStore, FreshcallerTeam, FreshcallerUser, FreshcallerUserInput, TeamInput,
+  FreshcallerCall, FreshcallerStore, FreshcallerTeam, FreshcallerUser, FreshcallerUserInput, TeamInput,
 } from './freshcaller-store';
 import { paginate, type Page } from './pagination';
 import type { Handler, HandlerContext } from './standin-server';
@@ -24,6 +24,41 @@ function meta(page: Page<unknown>): Record<string, number> {
 
 function pageOf<T>(ctx: HandlerContext, all: T[]): Page<T> {
   return paginate(all, Number(ctx.query.page || 1), Number(ctx.query.per_page || 25));
+}
+
+/** `by_time[from]` after `by_time[to]` selects nothing by mistake; 001 says of call_metrics' pair "Must be a value earlier than the by_time[to] value" (000 is silent for calls). */
+function checkTimeRange(ctx: HandlerContext): void {
+  const from = ctx.query['by_time[from]'];
+  const to = ctx.query['by_time[to]'];
+  if (from && to && Date.parse(String(from)) > Date.parse(String(to))) {
+    throw new ApiError(400, 'by_time[from] must not be later than by_time[to]');
+  }
+}
+
+/**
+ * 000's has_ancestry: "Filter calls that have parent-child relationships", nothing more. Read
+ * here as: the call is a child (001's parent_call_id or root_call_id is set) or another call
+ * names it as its parent or root. Unconfirmed.
+ */
+function callsWithAncestry(calls: FreshcallerCall[]): Set<number> {
+  const related = new Set<number>();
+  for (const call of calls) {
+    for (const ancestor of [call.parent_call_id, call.root_call_id]) {
+      if (typeof ancestor !== 'number') continue;
+      related.add(call.id);
+      related.add(ancestor);
+    }
+  }
+  return related;
+}
+
+/**
+ * Most recent first: created_time descending, then id descending for calls created in the same
+ * instant. Neither seed states the order of GET /calls; newest first is what a caller paging
+ * back through recent calls needs, and what Freshchat's lists of conversations do.
+ */
+function mostRecentFirst(a: FreshcallerCall, b: FreshcallerCall): number {
+  return Date.parse(b.created_time) - Date.parse(a.created_time) || b.id - a.id;
 }
 
 function inRange(time: string, ctx: HandlerContext): boolean {
@@ -52,7 +87,16 @@ export function createFreshcallerHandlers(store: FreshcallerStore, behaviour: Fr
 
   return {
     listCalls: (ctx) => {
-      const page = pageOf(ctx, store.raw.calls.filter((c) => inRange(c.created_time, ctx)));
+      // page, per_page (1-100, default 25), the by_time values (date-time) and has_ancestry
+      // (boolean) are checked by the contract (000) before this runs; by_time is inclusive.
+      checkTimeRange(ctx);
+      const ancestry = ctx.query.has_ancestry;
+      const related = callsWithAncestry(store.raw.calls);
+      const calls = store.raw.calls
+        .filter((c) => inRange(c.created_time, ctx))
+        .filter((c) => ancestry === undefined || related.has(c.id) === ancestry)
+        .sort(mostRecentFirst);
+      const page = pageOf(ctx, calls);
       return { status: 200, body: { calls: page.items, meta: meta(page) } };
     },
 

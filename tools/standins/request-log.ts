@@ -10,6 +10,7 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** Parsed JSON body; the raw text when it was not JSON; undefined when empty. */
   body: unknown;
+  /** The status answered; 0 when a `reset` fault destroyed the connection instead. */
   status: number;
   /** Why the request broke the contract: schema errors with instance paths, unknown route, auth. */
   violations: string[];
@@ -17,8 +18,12 @@ export interface RecordedRequest {
   at: number;
   /** OpenAPI / reference operationId of the matched route. */
   operationId?: string;
-  /** True when an injected fault answered. */
+  /** True when an injected fault answered (or reset the connection). */
   fault?: boolean;
+  /** A `reset` fault destroyed the connection: no answer went out. */
+  reset?: boolean;
+  /** `afterAction` faults: the status of the stand-in's own answer, given after acting and then lost. */
+  servedStatus?: number;
 }
 
 export const REDACTED = '[REDACTED]';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from './api-error';
-import type { Contract } from './contract';
+import type { Contract, ContractCheck } from './contract';
 import { FaultQueue, type FaultSpec } from './faults';
 import { FixedWindowLimiter, type RateWindow } from './rate-limiter';
 import { rawQuery, redactHeaders, type RecordedRequest } from './request-log';
@@ -43,6 +43,13 @@ export interface HandlerResult {
 }
 
 export type Handler = (ctx: HandlerContext) => HandlerResult;
+
+/** An answer about to go out. */
+interface Answer {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
 
 export interface ErrorDetails {
   code?: string;
@@ -150,57 +157,85 @@ export class StandinServer {
       operationId: check.operation ? check.operation.operationId : undefined,
     };
     const template = check.operation ? check.operation.template : '(unknown route)';
-    const send = (status: number, body: unknown, headers: Record<string, string>): void => {
-      record.status = status;
+    const deliver = (answer: Answer | 'reset'): void => {
       this.requests.push(record);
       const count = record.violations.length;
-      this.log(`${this.profile.name} ${method} ${template} -> ${status}${count ? ` (${count} violation${count > 1 ? 's' : ''})` : ''}`);
-      writeJson(res, status, body, headers);
+      const acted = record.servedStatus === undefined ? '' : ` (after acting: ${record.servedStatus})`;
+      const outcome = answer === 'reset' ? 'connection reset' : String(answer.status);
+      this.log(`${this.profile.name} ${method} ${template} -> ${outcome}${acted}${count ? ` (${count} violation${count > 1 ? 's' : ''})` : ''}`);
+      if (answer === 'reset') {
+        record.reset = true;
+        req.socket.destroy();
+        return;
+      }
+      record.status = answer.status;
+      writeJson(res, answer.status, answer.body, answer.headers);
     };
 
+    // A fault answers before the request is served, or (afterAction) after it was served.
     const fault = this.faults.take(method, url.pathname);
-    if (fault) {
+    if (fault && !fault.afterAction) {
       if (fault.delayMs) await this.sleep(fault.delayMs);
-      if (fault.status !== undefined) {
-        record.fault = true;
-        const headers = this.profile.rateLimitHeaders(this.limiter.peek(this.now()), 0);
-        if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
-        const body = fault.body !== undefined ? fault.body : this.profile.errorBody(fault.status, `injected fault: ${fault.status}`);
-        return send(fault.status, body, headers);
-      }
+      const replaced = this.faultAnswer(fault, record);
+      if (replaced) return deliver(replaced);
     }
+    const answer = this.serve(req, url, check, record, at);
+    if (fault && fault.afterAction) {
+      record.servedStatus = answer.status;
+      // Held back: the answer as it was when served, not the state when it goes out.
+      answer.body = structuredClone(answer.body);
+      if (fault.delayMs) await this.sleep(fault.delayMs);
+      const replaced = this.faultAnswer(fault, record);
+      if (replaced) return deliver(replaced);
+    }
+    return deliver(answer);
+  }
 
+  /** What a fault answers instead of the stand-in, if anything (a delay-only fault answers nothing itself). */
+  private faultAnswer(fault: FaultSpec, record: RecordedRequest): Answer | 'reset' | undefined {
+    if (!fault.reset && fault.status === undefined) return undefined;
+    record.fault = true;
+    if (fault.reset) return 'reset';
+    const status = fault.status as number;
+    const headers = this.profile.rateLimitHeaders(this.limiter.peek(this.now()), 0);
+    if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
+    const body = fault.body !== undefined ? fault.body : this.profile.errorBody(status, `injected fault: ${status}`);
+    return { status, body, headers };
+  }
+
+  /** The stand-in's own answer: credentials, rate limit, contract, then the operation's handler (with its effects). */
+  private serve(req: IncomingMessage, url: URL, check: ContractCheck, record: RecordedRequest, at: number): Answer {
     const authViolation = this.profile.checkAuth(req.headers);
     if (authViolation) {
       record.violations.unshift(authViolation);
       const headers = this.profile.rateLimitHeaders(this.limiter.peek(this.now()), 0);
-      return send(401, this.profile.errorBody(401, authViolation), headers);
+      return { status: 401, body: this.profile.errorBody(401, authViolation), headers };
     }
 
     const decision = this.limiter.take(this.now());
     if (!decision.allowed) {
       const headers = this.profile.rateLimitHeaders(decision.window, 0);
       headers['Retry-After'] = String(decision.retryAfterSeconds);
-      return send(429, this.profile.errorBody(429, `rate limit of ${decision.window.limit} requests exceeded`), headers);
+      return { status: 429, body: this.profile.errorBody(429, `rate limit of ${decision.window.limit} requests exceeded`), headers };
     }
     const headers = this.profile.rateLimitHeaders(decision.window, 1);
 
     if (check.violations.length > 0 || !check.operation) {
       const status = check.unknownRoute ? 404 : 400;
-      return send(status, this.profile.errorBody(status, check.violations.join('; '), { violations: check.violations }), headers);
+      return { status, body: this.profile.errorBody(status, check.violations.join('; '), { violations: check.violations }), headers };
     }
 
     const handler = this.profile.handlers[check.operation.operationId];
-    if (!handler) return send(501, this.profile.errorBody(501, `${check.operation.operationId} is not implemented`), headers);
+    if (!handler) return { status: 501, body: this.profile.errorBody(501, `${check.operation.operationId} is not implemented`), headers };
     try {
       const result = handler({
         params: check.params, query: check.query, body: check.body, now: at,
         path: url.pathname, rawQuery: url.searchParams, baseUrl: this.url,
       });
-      return send(result.status, result.body, headers);
+      return { status: result.status, body: result.body, headers };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      return send(err.status, this.profile.errorBody(err.status, err.message, { code: err.code }), headers);
+      return { status: err.status, body: this.profile.errorBody(err.status, err.message, { code: err.code }), headers };
     }
   }
 
