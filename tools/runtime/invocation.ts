@@ -1,5 +1,4 @@
-// Running one invocation the way the platform does (docs/platform.md "Loading server.js": how the
-// platform loads it"): the checks before the app is called (payload limits, the server-method
+// Running one invocation the way the platform does (docs/platform.md "Loading server.js"): the checks before the app is called (payload limits, the server-method
 // budget), the sandbox's platform globals wired to $request, $db and $schedule on behalf of this
 // invocation, the call `exports[name](payload)` without awaiting it, the wait for completion
 // within the time limit (20 s events, 10 s install, the manifest's timeout for server methods),

@@ -1,5 +1,4 @@
-// Completion as the platform sees it (docs/platform.md "Loading server.js": how the platform loads
-// it"): the platform does not await the handler; renderData signals the end. So a handler calls
+// Completion as the platform sees it (docs/platform.md "Loading server.js"): the platform does not await the handler; renderData signals the end. So a handler calls
 // renderData() exactly once, after every promise it started has settled, and nothing runs after
 // it. These are the rules about renderData and the problems reported when one is broken: never
 // called, called twice, work started after it, promises left floating, arguments the platform
