@@ -118,15 +118,18 @@ export function toApiError(product: ApiProduct, template: string, failure: unkno
 
 /** `Retry-After` in seconds, from the failure's headers in any case. */
 function retryAfterOf(failure: unknown): number | null {
+  const value = headerOf(failure, 'retry-after');
+  const seconds = typeof value === 'string' || typeof value === 'number' ? Number(value) : NaN;
+  // The HTTP-date form is read as absent: the app's own backoff applies then.
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 86400) : null;
+}
+
+function headerOf(failure: unknown, wanted: string): unknown {
   const headers = (failure as { headers?: unknown }).headers;
   if (typeof headers !== 'object' || headers === null) return null;
   const record = headers as Record<string, unknown>;
-  const name = Object.keys(record).find((key) => key.toLowerCase() === 'retry-after');
-  const value = name ? record[name] : null;
-  if (typeof value !== 'string' && typeof value !== 'number') return null;
-  const seconds = Number(value);
-  // The HTTP-date form is read as absent: the app's own backoff applies then.
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 86400) : null;
+  const name = Object.keys(record).find((key) => key.toLowerCase() === wanted);
+  return name ? record[name] : null;
 }
 
 function codeFor(status: number, failure: unknown): ApiErrorCode {

@@ -36,12 +36,19 @@ export interface DrainReport {
 }
 
 /** Drains from `head` (the oldest slot that may hold work); the caller saves the new head. */
-export async function drain(deps: SyncDeps, meter: Meter, limits: DrainLimits, head0: number | null): Promise<DrainReport> {
+export async function drain(deps: SyncDeps, meter: Meter, limits: DrainLimits, head: number | null): Promise<DrainReport> {
   const now = deps.now();
   const current = slotOf(now);
-  let slot = Math.max(head0 === null ? current : head0, current - MAX_SCAN_SLOTS);
-  let head: number | null = null;
   const report: DrainReport = { head: current, ran: 0, left: 0, throttled: false, codes: [] };
+  const stoppedAt = await scan(Math.max(head === null ? current : head, current - MAX_SCAN_SLOTS), current, deps, meter, limits, report);
+  if (report.left > 0 || stoppedAt <= current) await keepDraining(deps, now);
+  return report;
+}
+
+/** Drains slots `from`..`current`; returns the slot it stopped at (past `current` when done). */
+async function scan(from: number, current: number, deps: SyncDeps, meter: Meter, limits: DrainLimits, report: DrainReport): Promise<number> {
+  let head: number | null = null;
+  let slot = from;
   for (; slot <= current; slot++) {
     const left = await drainSlot(slot, deps, meter, limits, report);
     if (left > 0 && head === null) head = slot;
@@ -50,8 +57,7 @@ export async function drain(deps: SyncDeps, meter: Meter, limits: DrainLimits, h
   }
   // Slots after where the drain stopped were not read: the head cannot move past them.
   report.head = head !== null ? head : Math.min(slot, current);
-  if (report.left > 0 || slot <= current) await keepDraining(deps, now);
-  return report;
+  return slot;
 }
 
 /** Runs a slot's due items, oldest first; returns how many stay in it. */

@@ -31,22 +31,38 @@ export async function reconcile(deps: SyncDeps, meter: Meter, limits: DrainLimit
   const to = deps.now() - RECONCILE_LAG_MS;
   const from = Math.max(reconciledTo === null ? to - 5 * 60000 : reconciledTo, to - RECONCILE_MAX_BACK_MS);
   const report: ReconcileReport = { listed: 0, synced: 0, complete: false };
-  if (to - from < 60000) return { report, reconciledTo };
-  const settled: Record<number, string[]> = {};
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    if (overBudget(meter, limits)) return { report, reconciledTo };
-    const listed = await deps.caller.listCalls(new Date(from).toISOString(), new Date(to).toISOString(), page);
-    report.listed += listed.calls.length;
-    for (const raw of listed.calls) {
-      if (overBudget(meter, limits)) return { report, reconciledTo };
-      if (await syncIfMissing(raw, deps, settled)) report.synced += 1;
-    }
+  if (to - from >= 60000) await reconcileWindow(new Date(from).toISOString(), new Date(to).toISOString(), { deps, meter, limits, settled: {}, report });
+  return { report, reconciledTo: report.complete ? to : reconciledTo };
+}
+
+interface Pass {
+  deps: SyncDeps;
+  meter: Meter;
+  limits: DrainLimits;
+  /** Settled calls by index slot, read once per slot. */
+  settled: Record<number, string[]>;
+  report: ReconcileReport;
+}
+
+async function reconcileWindow(from: string, to: string, pass: Pass): Promise<void> {
+  for (let page = 1; page <= MAX_PAGES && !overBudget(pass.meter, pass.limits); page++) {
+    const listed = await pass.deps.caller.listCalls(from, to, page);
+    pass.report.listed += listed.calls.length;
+    if (!(await syncAll(listed.calls, pass))) return;
     if (!listed.hasMore) {
-      report.complete = true;
-      return { report, reconciledTo: to };
+      pass.report.complete = true;
+      return;
     }
   }
-  return { report, reconciledTo };
+}
+
+/** Syncs a page's missing calls; false when the budget ran out part-way. */
+async function syncAll(calls: unknown[], pass: Pass): Promise<boolean> {
+  for (const raw of calls) {
+    if (overBudget(pass.meter, pass.limits)) return false;
+    if (await syncIfMissing(raw, pass.deps, pass.settled)) pass.report.synced += 1;
+  }
+  return true;
 }
 
 /** Runs an ended call whose record is not settled; legs are left to their root call. */

@@ -4,7 +4,7 @@
 import type { Meter } from '../platform/metered';
 import type { SyncDeps } from '../sync/deps';
 import { outcome, type RunOutcome } from '../sync/outcome';
-import type { QueueItem } from '../state/store';
+import type { DrainState, QueueItem } from '../state/store';
 import { drain, SCHEDULED_DRAIN, type DrainLimits, type DrainReport } from './drain';
 import { enqueue, ensureRecurring } from './queue';
 import { reconcile } from './reconcile';
@@ -17,44 +17,51 @@ export function readScheduledWork(data: unknown): ScheduledWork | null {
   if (typeof data !== 'object' || data === null) return null;
   const value = data as Record<string, unknown>;
   if (value.kind === 'drain') return { kind: 'drain' };
-  if (value.kind === 'calls' && Array.isArray(value.calls)) {
-    return { kind: 'calls', calls: value.calls.filter((id): id is string => typeof id === 'string' && /^\d+$/.test(id)) };
-  }
-  // One-time schedules of the app's first version (`rp-<id>` replays, `cs-<id>` CSAT looks).
-  const callId = value.callId;
-  if ((value.kind === 'replay' || value.kind === 'csat') && typeof callId === 'string' && /^\d+$/.test(callId)) {
-    return { kind: 'legacy', call: callId, look: value.kind === 'csat' };
-  }
-  return null;
+  if (value.kind === 'calls') return Array.isArray(value.calls) ? { kind: 'calls', calls: value.calls.filter(isCallId) } : null;
+  return readLegacyWork(value);
+}
+
+/** One-time schedules of the app's first version (`rp-<id>` replays, `cs-<id>` CSAT looks). */
+function readLegacyWork(value: Record<string, unknown>): ScheduledWork | null {
+  if (value.kind !== 'replay' && value.kind !== 'csat') return null;
+  return isCallId(value.callId) ? { kind: 'legacy', call: value.callId, look: value.kind === 'csat' } : null;
+}
+
+function isCallId(value: unknown): value is string {
+  return typeof value === 'string' && /^\d+$/.test(value);
 }
 
 export async function runScheduledWork(work: ScheduledWork, deps: SyncDeps, meter: Meter): Promise<RunOutcome> {
   await ensureRecurring(deps);
-  const calls = work.kind === 'calls' ? work.calls : work.kind === 'legacy' ? [work.call] : [];
-  const ran = await runCalls(calls, work.kind === 'legacy' && work.look, deps, meter);
+  const ran = await runCalls(work, deps, meter);
   const state = await deps.store.readDrainState();
   const report = await drain(deps, meter, SCHEDULED_DRAIN, state.head);
   const rec = await reconcile(deps, meter, SCHEDULED_DRAIN, state.reconciledTo);
-  if (report.head !== state.head || rec.reconciledTo !== state.reconciledTo || report.left !== state.backlog) {
-    await deps.store.writeDrainState({ head: report.head, reconciledTo: rec.reconciledTo, backlog: report.left });
-  }
+  const next: DrainState = { head: report.head, reconciledTo: rec.reconciledTo, backlog: report.left };
+  if (JSON.stringify(next) !== JSON.stringify(state)) await deps.store.writeDrainState(next);
   const detail = 'ran ' + (report.ran + ran) + ', left ' + report.left + (report.throttled ? ' (throttled)' : '') + '; reconciled ' + rec.report.listed + ' listed, ' + rec.report.synced + ' synced';
   return outcome(report.ran + ran + rec.report.synced > 0 ? 'synced' : 'nothing', null, { detail });
 }
 
 /** Calls carried by a schedule run now while the budget allows; the rest join the queue. */
-async function runCalls(calls: string[], look: boolean, deps: SyncDeps, meter: Meter): Promise<number> {
+async function runCalls(work: ScheduledWork, deps: SyncDeps, meter: Meter): Promise<number> {
   let ran = 0;
-  for (const call of calls) {
-    const item: QueueItem = { call, kind: look ? 'look' : 'retry', due: deps.now(), attempts: 0, since: deps.now() };
+  for (const item of itemsOf(work, deps.now())) {
     if (meter.requests + 12 > SCHEDULED_DRAIN.requests || meter.dbOps + 6 > SCHEDULED_DRAIN.dbOps) {
       await enqueue(deps, item);
       continue;
     }
-    await afterRun(await runItem(item, look ? call : null, deps), call, item, deps);
+    await afterRun(await runItem(item, item.kind === 'look' ? item.call : null, deps), item.call, item, deps);
     ran += 1;
   }
   return ran;
+}
+
+function itemsOf(work: ScheduledWork, now: number): QueueItem[] {
+  if (work.kind === 'drain') return [];
+  const calls = work.kind === 'calls' ? work.calls : [work.call];
+  const kind = work.kind === 'legacy' && work.look ? 'look' : 'retry';
+  return calls.map((call) => ({ call, kind, due: now, attempts: 0, since: now }));
 }
 
 /** A live event's share: only when the last drain left work, and within a small budget. */

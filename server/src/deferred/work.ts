@@ -2,7 +2,7 @@
 // retry with backoff (honouring Retry-After, capped, given up after the horizon), a late look
 // for a CSAT rating, the reconciliation index (docs/architecture.md "Deferred work").
 import { ApiError } from '../clients/api-error';
-import { callSchema } from '../events/call-event';
+import { callSchema, type Call } from '../events/call-event';
 import type { SyncDeps } from '../sync/deps';
 import { outcome } from '../sync/outcome';
 import { runPipeline, type PipelineResult } from '../sync/pipeline';
@@ -29,26 +29,35 @@ export function backoffMs(attempts: number): number {
 /** Runs one queued item: reads the call again from Freshcaller (a look needs only the record). */
 export async function runItem(item: QueueItem, root: string | null, deps: SyncDeps): Promise<PipelineResult> {
   if (item.kind === 'look') return runPipeline({ rootId: root || item.call, call: null, isLeg: false, outcome: null, logType: null }, deps);
+  const read = await readCall(item.call, root, deps);
+  if ('code' in read) return read;
+  const triage = triageCallEvent(read.call, null, deps.settings);
+  if (triage.kind === 'nothing') return unrun(outcome('skipped', root, { detail: triage.reason }), null);
+  return runPipeline(triage.input, deps);
+}
+
+/** The call as Freshcaller describes it now, or the outcome that reading it ended with. */
+async function readCall(callId: string, root: string | null, deps: SyncDeps): Promise<{ call: Call } | PipelineResult> {
   let raw: unknown;
   try {
-    raw = await deps.caller.getCall(item.call);
+    raw = await deps.caller.getCall(callId);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     const failure = { code: err.code, reason: err.reason, status: err.status, permanent: !err.transient };
-    return Object.assign(outcome(err.transient ? 'deferred' : 'failed', root, { failure, detail: 'reading the call from Freshcaller' }), {
-      record: null,
-      settledNow: false,
-      retryAfterSeconds: err.retryAfterSeconds,
-    });
+    return unrun(outcome(err.transient ? 'deferred' : 'failed', root, { failure, detail: 'reading the call from Freshcaller' }), err.retryAfterSeconds);
   }
+  return parsedCall(raw, root);
+}
+
+function parsedCall(raw: unknown, root: string | null): { call: Call } | PipelineResult {
   const parsed = raw === null ? null : callSchema.safeParse(raw);
-  if (!parsed || !parsed.success) {
-    const detail = raw === null ? 'Freshcaller has no such call' : 'Freshcaller describes the call in a shape the app cannot read';
-    return Object.assign(outcome('failed', root, { detail }), { record: null, settledNow: false, retryAfterSeconds: null });
-  }
-  const triage = triageCallEvent(parsed.data, null, deps.settings);
-  if (triage.kind === 'nothing') return Object.assign(outcome('skipped', root, { detail: triage.reason }), { record: null, settledNow: false, retryAfterSeconds: null });
-  return runPipeline(triage.input, deps);
+  if (parsed && parsed.success) return { call: parsed.data };
+  const detail = raw === null ? 'Freshcaller has no such call' : 'Freshcaller describes the call in a shape the app cannot read';
+  return unrun(outcome('failed', root, { detail }), null);
+}
+
+function unrun(result: ReturnType<typeof outcome>, retryAfterSeconds: number | null): PipelineResult {
+  return Object.assign(result, { record: null, settledNow: false, retryAfterSeconds });
 }
 
 /**
@@ -59,33 +68,48 @@ export async function runItem(item: QueueItem, root: string | null, deps: SyncDe
 export async function afterRun(result: PipelineResult, callId: string, previous: QueueItem | null, deps: SyncDeps): Promise<string[]> {
   const notes: string[] = [];
   const record = result.record;
-  const root = result.callId || callId;
-  // The first save of the first call: the recurring drain (and reconciliation) starts.
-  if (record && record.v === 1 && result.code !== 'nothing' && result.code !== 'busy') await ensureRecurring(deps);
-  if (result.settledNow && record && record.created !== null) await bestEffort(() => deps.store.markSettled(settledSlotOf(record.created as number), root), notes, 'settled');
+  if (savedFirst(result)) await ensureRecurring(deps);
+  if (result.settledNow && record) await bestEffort(() => deps.store.markSettled(settledSlotOf(record.created || deps.now()), result.callId || callId), notes, 'settled');
   if (result.code === 'deferred' || result.code === 'busy') notes.push(await retryLater(result, callId, previous, deps));
-  const lookAt = record ? record.csat.lookAt : null;
-  if (record && record.csat.state === 'waiting' && lookAt !== null && (!previous || previous.kind !== 'look' || previous.due < lookAt)) {
-    const look: QueueItem = { call: root, kind: 'look', due: lookAt, attempts: 0, since: deps.now() };
-    notes.push('look ' + (await enqueue(deps, look)));
-  }
+  const look = lookDue(result, previous, deps.now());
+  if (look) notes.push('look ' + (await enqueue(deps, look)));
   return notes;
+}
+
+/** The first save of a call: the recurring drain (and reconciliation) must exist. */
+function savedFirst(result: PipelineResult): boolean {
+  return !!result.record && result.record.v === 1 && result.code !== 'nothing' && result.code !== 'busy';
+}
+
+/** The survey is still open: a look at the metrics is queued for when it falls due (once). */
+function lookDue(result: PipelineResult, previous: QueueItem | null, now: number): QueueItem | null {
+  const lookAt = waitingLookAt(result);
+  if (lookAt === null || !result.callId) return null;
+  if (previous && previous.kind === 'look' && previous.due >= lookAt) return null;
+  return { call: result.callId, kind: 'look', due: lookAt, attempts: 0, since: now };
+}
+
+function waitingLookAt(result: PipelineResult): number | null {
+  const record = result.record;
+  return record && record.csat.state === 'waiting' ? record.csat.lookAt : null;
 }
 
 async function retryLater(result: PipelineResult, callId: string, previous: QueueItem | null, deps: SyncDeps): Promise<string> {
   const now = deps.now();
   const attempts = previous ? previous.attempts + 1 : 1;
   const since = previous ? previous.since : now;
-  if (now - since >= HORIZON_MS && result.callId) {
-    const reason = 'gave up after 24 hours of retries: ' + (result.failure ? result.failure.reason : 'the call stayed busy');
-    await runPipeline({ rootId: result.callId, call: null, isLeg: false, outcome: null, logType: null }, deps, {
-      giveUp: { code: 'gave_up', reason, status: result.failure ? result.failure.status : 0, transient: false },
-    });
-    return 'gave up';
-  }
+  if (now - since >= HORIZON_MS && result.callId) return giveUp(result, result.callId, deps);
   const due = Math.max(result.retryAt || now, now + backoffMs(attempts));
   const item: QueueItem = { call: callId, kind: previous ? previous.kind : 'retry', due, attempts, since };
   return 'retry ' + (await enqueue(deps, item));
+}
+
+async function giveUp(result: PipelineResult, rootId: string, deps: SyncDeps): Promise<string> {
+  const failure = result.failure;
+  const reason = 'gave up after 24 hours of retries: ' + (failure ? failure.reason : 'the call stayed busy');
+  const input = { rootId, call: null, isLeg: false, outcome: null, logType: null };
+  await runPipeline(input, deps, { giveUp: { code: 'gave_up', reason, status: failure ? failure.status : 0, transient: false } });
+  return 'gave up';
 }
 
 /** The store refused before anything could be read: the call rides on the overflow schedule. */

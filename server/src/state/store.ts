@@ -155,20 +155,24 @@ function itemValue(item: QueueItem): Record<string, unknown> {
 function readItems(value: Record<string, unknown>): Record<string, QueueItem> {
   const items: Record<string, QueueItem> = {};
   for (const key of Object.keys(value)) {
-    const raw = value[key];
-    if (key.charAt(0) !== ITEM_PREFIX || typeof raw !== 'object' || raw === null) continue;
-    const item = raw as Record<string, unknown>;
-    const callId = typeof item.i === 'string' && /^\d+$/.test(item.i) ? item.i : key.slice(1);
-    if (!/^\d+$/.test(callId)) continue;
-    items[key.slice(1)] = {
-      call: callId,
-      kind: item.k === 'l' ? 'look' : 'retry',
-      due: typeof item.d === 'number' ? item.d : 0,
-      attempts: typeof item.n === 'number' ? item.n : 0,
-      since: typeof item.s === 'number' ? item.s : 0,
-    };
+    const item = key.charAt(0) === ITEM_PREFIX ? readItem(key.slice(1), value[key]) : null;
+    if (item) items[key.slice(1)] = item;
   }
   return items;
+}
+
+/** One queued call; anything unreadable is dropped rather than run with a guessed id. */
+function readItem(name: string, raw: unknown): QueueItem | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const item = raw as Record<string, unknown>;
+  const callId = typeof item.i === 'string' ? item.i : name;
+  if (!/^\d+$/.test(callId)) return null;
+  return { call: callId, kind: item.k === 'l' ? 'look' : 'retry', due: numberIn(item, 'd'), attempts: numberIn(item, 'n'), since: numberIn(item, 's') };
+}
+
+function numberIn(item: Record<string, unknown>, key: string): number {
+  const value = item[key];
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
 async function removeAttributes(db: PlatformDb, key: string, callIds: string[]): Promise<void> {

@@ -56,9 +56,7 @@ export function planReads(state: RunState, d: Decision): ReadStep[] {
   const reads: ReadStep[] = [];
   if (linkDue(state, d)) reads.push({ kind: 'link', mayCreate: mayCreate(record, d) });
   if (csatReadDue(record, d)) reads.push({ kind: 'read_csat' });
-  if (record.link.state === 'linked' && (record.uncertain.indexOf('summary') >= 0 || record.uncertain.indexOf('conversation') >= 0 || record.uncertainFollowUps.length > 0)) {
-    reads.push({ kind: 'verify_notes' });
-  }
+  if (notesCheckDue(record)) reads.push({ kind: 'verify_notes' });
   if (statusReadDue(state, d)) reads.push({ kind: 'conversation_status' });
   return reads;
 }
@@ -67,24 +65,40 @@ export function planReads(state: RunState, d: Decision): ReadStep[] {
 export function planWrites(state: RunState, d: Decision): WriteStep[] {
   const record = state.record;
   if (blocked(record) || record.link.state === 'unlinked' || record.link.state === 'none') return [];
-  const writes: WriteStep[] = [];
   const summary = summaryDue(record, d);
-  if (record.link.state === 'to_create') {
-    if (!summary) return [];
-    if (!record.link.userId) writes.push({ kind: 'create_user' });
-    writes.push({ kind: 'create_conversation' });
-  } else if (summary) {
-    writes.push({ kind: 'post_summary' });
-  }
-  const written = summary || record.summary === 'written';
+  const writes = summaryWrites(record, summary);
   // Follow-ups, the status and CSAT only ever follow the summary.
-  if (!written) return writes;
-  const items = followUpsOwed(record, d);
-  if (items.length && !summary) writes.push({ kind: 'post_follow_up', items });
-  if (resolveDue(record, d)) writes.push({ kind: 'resolve' });
-  if (reopenDue(state)) writes.push({ kind: 'reopen' });
-  if (csatPostable(record, d.settings) || (resolveDue(record, d) && csatPostableOnceResolved(record, d.settings))) writes.push({ kind: 'post_csat' });
-  return writes;
+  if (!summary && record.summary !== 'written') return writes;
+  return writes.concat(afterSummaryWrites(state, d, summary));
+}
+
+function summaryWrites(record: CallRecord, summary: boolean): WriteStep[] {
+  if (!summary) return [];
+  if (record.link.state !== 'to_create') return [{ kind: 'post_summary' }];
+  return record.link.userId ? [{ kind: 'create_conversation' }] : [{ kind: 'create_user' }, { kind: 'create_conversation' }];
+}
+
+function afterSummaryWrites(state: RunState, d: Decision, summaryNow: boolean): WriteStep[] {
+  const record = state.record;
+  const items = summaryNow ? [] : followUpsOwed(record, d);
+  const resolve = resolveDue(record, d);
+  const writes: Array<WriteStep | null> = [
+    items.length ? { kind: 'post_follow_up', items } : null,
+    resolve ? { kind: 'resolve' } : null,
+    reopenDue(state) ? { kind: 'reopen' } : null,
+    csatDue(record, d.settings, resolve) ? { kind: 'post_csat' } : null,
+  ];
+  return writes.filter((w): w is WriteStep => w !== null);
+}
+
+/** After the resolve, in the same run or a later one. */
+function csatDue(record: CallRecord, settings: Settings, resolvingNow: boolean): boolean {
+  return csatPostable(record, settings) || (resolvingNow && csatPostableOnceResolved(record, settings));
+}
+
+function notesCheckDue(record: CallRecord): boolean {
+  const unsure = record.uncertain.indexOf('summary') >= 0 || record.uncertain.indexOf('conversation') >= 0 || record.uncertainFollowUps.length > 0;
+  return unsure && record.link.state === 'linked';
 }
 
 /** A permanent failure (401, 403, 404, 422, or the horizon) waits for an agent's Retry. */
@@ -117,19 +131,28 @@ export function summaryDue(record: CallRecord, d: Decision): boolean {
 
 /** Later facts, only from a root call's snapshot that is not older than what was applied. */
 export function followUpsOwed(record: CallRecord, d: Decision, includeUnchecked = false): FollowUpItem[] {
-  const items: FollowUpItem[] = [];
-  const call = d.input.call;
-  if (call && !d.input.isLeg && !isStale(record, call.updated_time)) {
-    const notes = notesOf(call);
-    const url = recordingUrlOf(call);
-    if (notes && fingerprint(notes) !== record.notesFp) items.push({ kind: 'notes', text: notes });
-    if (url && fingerprint(url) !== record.recordingFp) items.push({ kind: 'recording', url });
-  }
+  const items = callFacts(record, d);
   for (const t of legsToFold(record)) items.push({ kind: 'transfer', agentName: t.agentName, durationSeconds: t.durationSeconds });
   const csat = csatForNote(record, d.settings);
   if (csat) items.push({ kind: 'csat', csat });
   // An item whose earlier write may have happened waits for the check (verify_notes).
   return includeUnchecked ? items : items.filter((item) => !isUncertain(record, item));
+}
+
+/** New call notes and a new recording, from the root call's own snapshot. */
+function callFacts(record: CallRecord, d: Decision): FollowUpItem[] {
+  const call = d.input.call;
+  if (!call || d.input.isLeg || isStale(record, call.updated_time)) return [];
+  const notes = notesOf(call);
+  const url = recordingUrlOf(call);
+  const items: FollowUpItem[] = [];
+  if (isNew(notes, record.notesFp)) items.push({ kind: 'notes', text: notes });
+  if (isNew(url, record.recordingFp)) items.push({ kind: 'recording', url });
+  return items;
+}
+
+function isNew(value: string, writtenFp: string | null): boolean {
+  return value !== '' && fingerprint(value) !== writtenFp;
 }
 
 /** Rule "legs fold into the root": a leg is a "Transferred to" line on the root call's note. */
@@ -168,9 +191,11 @@ function reopens(record: CallRecord): boolean {
 function statusReadDue(state: RunState, d: Decision): boolean {
   const record = state.record;
   if (state.conversationStatus !== null || (record.link.state !== 'linked' && !linkDue(state, d))) return false;
-  const unsure = record.uncertain.indexOf('resolve') >= 0 || record.uncertain.indexOf('reopen') >= 0;
-  const wouldReopen = reopens(record) && (record.summary === 'written' || summaryDue(record, d));
-  return unsure || wouldReopen;
+  return statusUncertain(record) || (reopens(record) && (record.summary === 'written' || summaryDue(record, d)));
+}
+
+function statusUncertain(record: CallRecord): boolean {
+  return record.uncertain.indexOf('resolve') >= 0 || record.uncertain.indexOf('reopen') >= 0;
 }
 
 /** Rule "CSAT only after the resolve": a known rating is posted once its conversation is resolved by this call. */

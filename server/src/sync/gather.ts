@@ -68,23 +68,22 @@ async function notesOfCall(deps: SyncDeps, conversationId: string, rootId: strin
 /** Who authors the notes the writes will post: the summary's author, else the call's agent. */
 export async function gatherAuthor(state: RunState, d: Decision, deps: SyncDeps): Promise<Gathered> {
   const writes = planWrites(state, d);
-  const notes = writes.some((w) => w.kind === 'post_summary' || w.kind === 'create_conversation' || w.kind === 'post_follow_up');
   const gathered: Gathered = { state, author: null, cache: null, cacheChanged: false, phoneLocked: false };
-  if (!notes) return gathered;
+  if (!writes.some((w) => NOTE_WRITES.indexOf(w.kind) >= 0)) return gathered;
   const record = state.record;
-  if (record.actorId) {
-    gathered.author = { actorId: record.actorId, agentName: record.agentName };
-    return gathered;
-  }
-  const call = d.input.call;
-  const agentId = call && call.assigned_agent_id ? call.assigned_agent_id : null;
-  const fallbackName = call && call.assigned_agent_name ? call.assigned_agent_name : null;
+  if (record.actorId) return Object.assign(gathered, { author: { actorId: record.actorId, agentName: record.agentName } });
+  const agent = agentOf(d);
   // No agent (a missed or abandoned call): the default agent, without reading the cache.
-  const cache = agentId || needsAppId(writes) ? await deps.store.readCache() : { appId: null, agents: {} };
-  const resolved = await resolveAuthor(deps, cache, agentId, fallbackName);
-  return { state, author: resolved.author, cache, cacheChanged: resolved.changed, phoneLocked: false };
+  const cache = agent.id || writes.some((w) => w.kind === 'create_conversation') ? await deps.store.readCache() : { appId: null, agents: {} };
+  const resolved = await resolveAuthor(deps, cache, agent.id, agent.name);
+  return Object.assign(gathered, { author: resolved.author, cache, cacheChanged: resolved.changed });
 }
 
-function needsAppId(writes: Array<{ kind: string }>): boolean {
-  return writes.some((w) => w.kind === 'create_conversation');
+const NOTE_WRITES = ['post_summary', 'create_conversation', 'post_follow_up'];
+
+function agentOf(d: Decision): { id: string | null; name: string | null } {
+  const call = d.input.call;
+  if (!call) return { id: null, name: null };
+  return { id: call.assigned_agent_id || null, name: call.assigned_agent_name || null };
 }
+

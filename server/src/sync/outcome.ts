@@ -56,13 +56,15 @@ export function outcome(code: RunCode, callId: string | null, fields: Partial<Ru
  * a key: details are built from ids, codes and masked numbers only.
  */
 export function renderOutcome(source: string, result: RunOutcome, context?: string): string {
-  const parts: string[] = [];
-  if (context) parts.push(context);
-  if (result.steps.length) parts.push('steps ' + result.steps.join(', '));
-  if (result.detail) parts.push(result.detail);
-  if (result.failure) parts.push('failed: ' + result.failure.reason + ' (' + result.failure.code + (result.failure.status ? ' ' + result.failure.status : '') + ')');
+  const parts = [context || null, result.steps.length ? 'steps ' + result.steps.join(', ') : null, result.detail, failureText(result.failure)];
   if (result.retryAt !== null) parts.push('retry at ' + new Date(result.retryAt).toISOString());
-  return source + ' ' + result.code + ' call ' + (result.callId || 'unknown') + (parts.length ? ': ' + parts.join(' · ') : '');
+  const text = parts.filter((part): part is string => !!part);
+  return source + ' ' + result.code + ' call ' + (result.callId || 'unknown') + (text.length ? ': ' + text.join(' \u00b7 ') : '');
+}
+
+function failureText(failure: RunFailure | null): string | null {
+  if (!failure) return null;
+  return 'failed: ' + failure.reason + ' (' + failure.code + (failure.status ? ' ' + failure.status : '') + ')';
 }
 
 export function isError(result: RunOutcome): boolean {

@@ -46,16 +46,25 @@ interface Attempt {
 export async function runPipeline(input: CallInput, deps: SyncDeps, options: PipelineOptions = {}): Promise<PipelineResult> {
   const stored = await deps.store.readRecord(input.rootId);
   const before = stored || emptyCallRecord();
-  const now = deps.now();
-  const d: Decision = { input, settings: deps.settings, now };
-  const absorbed: RunState = { record: options.giveUp ? before : absorbCall(before, input, now), conversationStatus: null };
-  const steps = options.giveUp ? [] : decide(absorbed, d);
-  if (!options.giveUp && steps.length === 0 && same(absorbed.record, before)) return unsaved('nothing', input, stored, 'nothing new to sync');
-  const dead = await takeClaim(deps, input.rootId, before.v, writeKinds(steps), now);
-  if (dead === null) return unsaved('busy', input, stored, 'another run is syncing this call', now + FIRST_RETRY_MS);
-  const start: RunState = dead.length ? { record: applyDeadRun(absorbed.record, dead), conversationStatus: null } : absorbed;
-  const attempt = options.giveUp ? failedAttempt(start, options.giveUp) : await attemptSteps(start, d, deps);
-  return save(attempt, d, deps, before);
+  const d: Decision = { input, settings: deps.settings, now: deps.now() };
+  if (options.giveUp) return recordGiveUp(before, options.giveUp, d, deps);
+  const absorbed: RunState = { record: absorbCall(before, input, d.now), conversationStatus: null };
+  const steps = decide(absorbed, d);
+  if (steps.length === 0 && same(absorbed.record, before)) return unsaved('nothing', input, stored, 'nothing new to sync');
+  const dead = await takeClaim(deps, input.rootId, before.v, writeKinds(steps), d.now);
+  if (dead === null) return unsaved('busy', input, stored, 'another run is syncing this call', d.now + FIRST_RETRY_MS);
+  return save(await attemptSteps(withDeadRun(absorbed, dead), d, deps), d, deps, before);
+}
+
+function withDeadRun(state: RunState, dead: string[]): RunState {
+  return dead.length ? { record: applyDeadRun(state.record, dead), conversationStatus: null } : state;
+}
+
+/** The retry horizon passed: the failure is recorded as permanent, under a claim like any run. */
+async function recordGiveUp(before: CallRecord, failure: FailureInfo, d: Decision, deps: SyncDeps): Promise<PipelineResult> {
+  const state: RunState = { record: before, conversationStatus: null };
+  if ((await takeClaim(deps, d.input.rootId, before.v, [], d.now)) === null) return unsaved('busy', d.input, before, 'another run is syncing this call', d.now + FIRST_RETRY_MS);
+  return save(failedAttempt(state, failure), d, deps, before);
 }
 
 async function attemptSteps(start: RunState, d: Decision, deps: SyncDeps): Promise<Attempt> {
@@ -102,7 +111,7 @@ function failedAttempt(state: RunState, failure: FailureInfo): Attempt {
 
 async function save(attempt: Attempt, d: Decision, deps: SyncDeps, before: CallRecord): Promise<PipelineResult> {
   const failure = attempt.failure;
-  const retryAt = failure ? (failure.transient ? d.now + retryDelay(attempt.retryAfterSeconds) : null) : attempt.busy ? d.now + FIRST_RETRY_MS : null;
+  const retryAt = retryAtOf(attempt, d.now);
   const record = finishRun(attempt.state.record, failure ? recordFailure(failure, d.now, retryAt) : null);
   await deps.store.writeRecord(d.input.rootId, record);
   await saveCache(attempt.gathered, deps, attempt.done);
@@ -118,6 +127,11 @@ async function save(attempt: Attempt, d: Decision, deps: SyncDeps, before: CallR
     settledNow: isSettled(record) && !isSettled(before),
     retryAfterSeconds: attempt.retryAfterSeconds,
   };
+}
+
+function retryAtOf(attempt: Attempt, now: number): number | null {
+  if (attempt.failure) return attempt.failure.transient ? now + retryDelay(attempt.retryAfterSeconds) : null;
+  return attempt.busy ? now + FIRST_RETRY_MS : null;
 }
 
 function retryDelay(retryAfterSeconds: number | null): number {

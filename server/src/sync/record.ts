@@ -122,14 +122,15 @@ export function readCallRecord(value: unknown): CallRecord {
 
 /** The store turns [] into nothing and '' into null; restore the defaults before validating. */
 function fillDefaults(value: unknown, defaults: Record<string, unknown>): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const result: Record<string, unknown> = Object.assign({}, value as Record<string, unknown>);
-  for (const key of Object.keys(defaults)) {
-    const fallback = defaults[key];
-    if (result[key] === undefined || (result[key] === null && fallback !== null)) result[key] = fallback;
-    else if (isPlainObject(fallback)) result[key] = fillDefaults(result[key], fallback);
-  }
+  if (!isPlainObject(value)) return value;
+  const result: Record<string, unknown> = Object.assign({}, value);
+  for (const key of Object.keys(defaults)) result[key] = withDefault(result[key], defaults[key]);
   return result;
+}
+
+function withDefault(value: unknown, fallback: unknown): unknown {
+  if (value === undefined || (value === null && fallback !== null)) return fallback;
+  return isPlainObject(fallback) ? fillDefaults(value, fallback) : value;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

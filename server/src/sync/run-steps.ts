@@ -4,7 +4,7 @@
 import { fingerprint } from '../domain/fingerprint';
 import { renderFollowUp, renderSummaryNote } from '../domain/render-note';
 import type { PhoneNumber } from '../domain/types';
-import { callerPhone, callerRaw, durationOf, type CallInput } from './call-input';
+import { callerPhone, callerRaw, durationOf, recordingUrlOf, type CallInput } from './call-input';
 import type { WriteStep } from './decide';
 import type { SyncDeps } from './deps';
 import type { Gathered } from './gather';
@@ -105,7 +105,6 @@ function authorOf(ctx: WriteContext): { actorId: string; agentName: string | nul
 function summaryText(ctx: WriteContext): string {
   const call = ctx.input.call as NonNullable<CallInput['call']>;
   const record = ctx.record;
-  const csat = record.csat;
   return renderSummaryNote({
     callId: ctx.input.rootId,
     direction: call.direction,
@@ -118,8 +117,13 @@ function summaryText(ctx: WriteContext): string {
     businessNumber: call.phone_number || null,
     queueName: call.assigned_call_queue_name || null,
     callNotes: call.call_notes || null,
-    recordingUrl: call.recording && call.recording.url ? call.recording.url : null,
-    csat: csat.rating !== null && csat.key !== null ? { key: csat.key, rating: csat.rating } : null,
+    recordingUrl: recordingUrlOf(call) || null,
+    csat: ratingOf(record),
     transfers: record.transfers.filter((t) => !t.written).map((t) => ({ agentName: t.agentName, durationSeconds: t.durationSeconds })),
   });
+}
+
+function ratingOf(record: CallRecord): { key: number; rating: number } | null {
+  const csat = record.csat;
+  return csat.rating !== null && csat.key !== null ? { key: csat.key, rating: csat.rating } : null;
 }

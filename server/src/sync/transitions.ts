@@ -5,6 +5,7 @@ import { mapCsat } from '../domain/csat';
 import { fingerprint } from '../domain/fingerprint';
 import { followUpBlock, followUpBlocksOf } from '../domain/render-note';
 import type { FollowUpItem, Settings } from '../domain/types';
+import type { Call } from '../events/call-event';
 import { durationOf, notesOf, recordingUrlOf, timeOf, type CallInput } from './call-input';
 import { CSAT_LOOK_DELAY_MS, csatForNote, csatLooksLeft, type RunState, type WriteStep } from './decide';
 import type { ConversationChoice } from './choose-conversation';
@@ -36,13 +37,19 @@ export function absorbCall(record: CallRecord, input: CallInput, now: number): C
   if (!call) return record;
   const next = copy(record);
   if (next.created === null) next.created = timeOf(call.created_time) || now;
-  if (input.isLeg) {
-    // Only a leg that an agent answered was a transfer worth a line.
-    if (input.outcome === 'answered' && !next.transfers.some((t) => t.leg === call.id)) {
-      next.transfers.push({ leg: call.id, agentName: call.assigned_agent_name || null, durationSeconds: durationOf(call), written: false });
-    }
-    return next;
+  return input.isLeg ? absorbLeg(next, input, call) : absorbRoot(next, input, call);
+}
+
+/** Only a leg that an agent answered was a transfer worth a line. */
+function absorbLeg(next: CallRecord, input: CallInput, call: Call): CallRecord {
+  if (input.outcome === 'answered' && !next.transfers.some((t) => t.leg === call.id)) {
+    next.transfers.push({ leg: call.id, agentName: call.assigned_agent_name || null, durationSeconds: durationOf(call), written: false });
   }
+  return next;
+}
+
+/** An older snapshot arriving late changes nothing. */
+function absorbRoot(next: CallRecord, input: CallInput, call: Call): CallRecord {
   const time = timeOf(call.updated_time);
   const seen = timeOf(next.seen);
   if (time !== null && seen !== null && time < seen) return next;
@@ -71,12 +78,17 @@ export function applyLink(record: CallRecord, choice: ConversationChoice): RunSt
 export function applyCsatRead(record: CallRecord, csat: { transferMade: boolean; outcome: number | null } | null, settings: Settings, now: number): CallRecord {
   const next = copy(record);
   const mapped = csat ? mapCsat(csat.outcome, settings.csatScale) : null;
-  const open = !!csat && csat.transferMade && csat.outcome === null;
-  const looks = next.csat.looks;
-  if (mapped) next.csat = { state: 'known', rating: mapped.rating, key: mapped.key, looks: looks + 1, lookAt: null };
-  else if (open && csatLooksLeft(next)) next.csat = { state: 'waiting', rating: null, key: null, looks: looks + 1, lookAt: now + CSAT_LOOK_DELAY_MS };
-  else next.csat = { state: open ? 'gave_up' : 'none', rating: null, key: null, looks: looks + 1, lookAt: null };
+  const looks = next.csat.looks + 1;
+  const none = { rating: null, key: null, looks, lookAt: null };
+  if (mapped) next.csat = Object.assign(none, { state: 'known' as const, rating: mapped.rating, key: mapped.key });
+  else if (surveyOpen(csat)) next.csat = Object.assign(none, csatLooksLeft(record) ? { state: 'waiting' as const, lookAt: now + CSAT_LOOK_DELAY_MS } : { state: 'gave_up' as const });
+  else next.csat = Object.assign(none, { state: 'none' as const });
   return next;
+}
+
+/** The caller was sent to the survey and has not pressed a key yet. */
+function surveyOpen(csat: { transferMade: boolean; outcome: number | null } | null): boolean {
+  return !!csat && csat.transferMade && csat.outcome === null;
 }
 
 /**
@@ -115,8 +127,12 @@ export function applyStatusRead(state: RunState, status: string | null): RunStat
   if (next.uncertain.indexOf('reopen') >= 0 && !resolved) next.resolution = 'reopened';
   next.uncertain = next.uncertain.filter((w) => w !== 'resolve' && w !== 'reopen');
   // A missed call finds the conversation open: nothing to reopen, and that is settled.
-  if (next.resolution === 'none' && !resolved && next.outcome !== 'answered') next.resolution = 'kept_open';
+  if (reopenSettledOpen(next, resolved)) next.resolution = 'kept_open';
   return { record: next, conversationStatus: status };
+}
+
+function reopenSettledOpen(record: CallRecord, resolved: boolean): boolean {
+  return record.resolution === 'none' && !resolved && record.outcome !== 'answered';
 }
 
 export interface WriteResult {
@@ -127,56 +143,50 @@ export interface WriteResult {
 
 /** A write that succeeded. */
 export function applyWrite(state: RunState, step: WriteStep, result: WriteResult, input: CallInput, settings: Settings): RunState {
-  let next = copy(state.record);
-  let status = state.conversationStatus;
-  switch (step.kind) {
-    case 'create_user':
-      next.link.userId = result.userId || null;
-      break;
-    case 'create_conversation':
-      next.link = Object.assign(next.link, { state: 'linked', conversationId: result.conversationId || null, by: 'app' });
-      next = markSummaryWritten(next, input, result.author, settings);
-      status = 'new';
-      break;
-    case 'post_summary':
-      next = markSummaryWritten(next, input, result.author, settings);
-      break;
-    case 'post_follow_up':
-      next = step.items.reduce((r, item) => markItemWritten(r, item.kind, itemFact(item)), next);
-      break;
-    case 'resolve':
-      next.resolution = 'resolved';
-      status = 'resolved';
-      break;
-    case 'reopen':
-      next.resolution = 'reopened';
-      status = 'reopened';
-      break;
-    case 'post_csat':
-      next.csat.state = 'posted';
-      break;
-    default:
-      throw new Error('unknown write ' + (step as { kind: string }).kind);
-  }
-  return { record: next, conversationStatus: status };
+  return WRITTEN[step.kind](state, step, result, { input, settings });
+}
+
+type Applied = (state: RunState, step: WriteStep, result: WriteResult, context: { input: CallInput; settings: Settings }) => RunState;
+
+const WRITTEN: Record<WriteStep['kind'], Applied> = {
+  create_user: (state, _step, result) => changing(state, (next) => (next.link.userId = result.userId || null)),
+  create_conversation: (state, _step, result, c) => {
+    const next = copy(state.record);
+    next.link = Object.assign(next.link, { state: 'linked', conversationId: result.conversationId || null, by: 'app' });
+    return { record: markSummaryWritten(next, c.input, result.author, c.settings), conversationStatus: 'new' };
+  },
+  post_summary: (state, _step, result, c) => ({ record: markSummaryWritten(state.record, c.input, result.author, c.settings), conversationStatus: state.conversationStatus }),
+  post_follow_up: (state, step) => {
+    const items = step.kind === 'post_follow_up' ? step.items : [];
+    return { record: items.reduce((r, item) => markItemWritten(r, item.kind, itemFact(item)), state.record), conversationStatus: state.conversationStatus };
+  },
+  resolve: (state) => ({ record: changing(state, (next) => (next.resolution = 'resolved')).record, conversationStatus: 'resolved' }),
+  reopen: (state) => ({ record: changing(state, (next) => (next.resolution = 'reopened')).record, conversationStatus: 'reopened' }),
+  post_csat: (state) => changing(state, (next) => (next.csat.state = 'posted')),
+};
+
+function changing(state: RunState, change: (next: CallRecord) => unknown): RunState {
+  const next = copy(state.record);
+  change(next);
+  return { record: next, conversationStatus: state.conversationStatus };
 }
 
 function markSummaryWritten(record: CallRecord, input: CallInput, author: Author | null, settings: Settings): CallRecord {
   const next = copy(record);
   next.summary = 'written';
-  if (author) {
-    next.actorId = author.actorId;
-    next.agentName = author.agentName;
-  }
-  const call = input.call;
-  const notes = call ? notesOf(call) : '';
-  const url = call ? recordingUrlOf(call) : '';
-  if (notes) next.notesFp = fingerprint(notes);
-  if (url) next.recordingFp = fingerprint(url);
+  if (author) Object.assign(next, { actorId: author.actorId, agentName: author.agentName });
+  if (input.call) markCallFactsWritten(next, input.call);
   for (const t of next.transfers) t.written = true;
   // The summary carried the rating: with resolve_policy never that is where it stays.
   if (csatForNote(next, settings)) next.csat.state = 'noted';
   return next;
+}
+
+function markCallFactsWritten(next: CallRecord, call: Call): void {
+  const notes = notesOf(call);
+  const url = recordingUrlOf(call);
+  if (notes) next.notesFp = fingerprint(notes);
+  if (url) next.recordingFp = fingerprint(url);
 }
 
 /** What a follow-up item says, as stored: fingerprints, a leg id or a rating, never the text. */
@@ -189,12 +199,20 @@ function itemFact(item: FollowUpItem): string {
 
 function markItemWritten(record: CallRecord, kind: string, fact: string): CallRecord {
   const next = copy(record);
-  if (kind === 'notes') next.notesFp = fact;
-  if (kind === 'recording') next.recordingFp = fact;
-  if (kind === 'csat') next.csat.state = 'noted';
-  if (kind === 'transfer') for (const t of next.transfers) if (!t.written && (t.agentName || '') === fact) t.written = true;
+  const mark = ITEM_WRITTEN[kind];
+  if (mark) mark(next, fact);
   return next;
 }
+
+const ITEM_WRITTEN: Record<string, (next: CallRecord, fact: string) => void> = {
+  notes: (next, fact) => (next.notesFp = fact),
+  recording: (next, fact) => (next.recordingFp = fact),
+  csat: (next) => (next.csat.state = 'noted'),
+  transfer: (next, fact) => {
+    const leg = next.transfers.find((t) => !t.written && (t.agentName || '') === fact);
+    if (leg) leg.written = true;
+  },
+};
 
 /** Failures after which Freshchat may have done the write although the app saw an error. */
 const MAY_HAVE_ACTED = ['timeout', 'unreachable', 'server'];
@@ -211,14 +229,16 @@ const UNCERTAIN_OF: Partial<Record<WriteStep['kind'], UncertainWrite>> = {
 
 /** A write failed: what it may have done is marked to be checked before it is redone. */
 export function applyWriteFailure(record: CallRecord, step: WriteStep, failure: FailureInfo): CallRecord {
-  let next = copy(record);
+  const next = copy(record);
   if (step.kind === 'post_csat') return csatFailed(next, failure);
   if (failure.code === 'not_found' && next.link.by === 'app') return relinkAfterGone(next);
-  if (MAY_HAVE_ACTED.indexOf(failure.code) < 0) return next;
+  return MAY_HAVE_ACTED.indexOf(failure.code) < 0 ? next : markUncertain(next, step);
+}
+
+function markUncertain(next: CallRecord, step: WriteStep): CallRecord {
   const uncertain = UNCERTAIN_OF[step.kind];
   if (uncertain && next.uncertain.indexOf(uncertain) < 0) next.uncertain.push(uncertain);
-  if (step.kind === 'post_follow_up') next = withUncertainItems(next, step.items);
-  return next;
+  return step.kind === 'post_follow_up' ? withUncertainItems(next, step.items) : next;
 }
 
 function csatFailed(record: CallRecord, failure: FailureInfo): CallRecord {
