@@ -153,6 +153,12 @@ export function faultSpecOf(window: FaultWindow): FaultSpec {
   });
 }
 
+/** A call delivered plainly: every event once, on time. For hand-written cases. */
+export function plainCall(kind: CallKind, caller: CallerName, changes: Partial<CallSpec> = {}): CallSpec {
+  const deliveries = Array.from({ length: MAX_EVENTS }, () => ({ copies: 1, latencySec: [0, 0, 0] as [number, number, number], concurrentDuplicate: false }));
+  return Object.assign({ kind, caller, startSec: 0, recordingLater: false, notesEdited: false, csat: { kind: 'none' as const }, deliveries, extras: [] }, changes);
+}
+
 // --- arbitraries ----------------------------------------------------------------------------------------
 
 /** Most events arrive within seconds; some minutes late; a few an hour late. Shrinks to 0 (in order). */

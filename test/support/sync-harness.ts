@@ -347,10 +347,10 @@ export function noteViolations(app: LocalApp, calls: BuiltCall[], notes: AppNote
     } else {
       count.synced += 1;
     }
-    for (const summary of summaries) {
-      const owners = callers.get(summary.conversationId) || new Set<string>();
-      if (!owners.has(digits(call.callerNumber))) {
-        violations.push({ property: 'summary-once', detail: 'the summary of call ' + call.id + ' is in conversation ' + summary.conversationId + ', which is not a conversation of its caller ' + call.spec.caller });
+    for (const note of own) {
+      const owners = callers.get(note.conversationId) || new Set<string>();
+      if (note.kind !== 'moved' && !owners.has(digits(call.callerNumber))) {
+        violations.push({ property: 'summary-once', detail: (note.kind === 'summary' ? 'the summary' : 'a follow-up') + ' of call ' + call.id + ' is in conversation ' + note.conversationId + ', which is not a conversation of its caller ' + call.spec.caller });
       }
     }
     // Follow-ups: no fact twice, and none that the summary already holds.
