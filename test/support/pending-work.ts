@@ -1,0 +1,41 @@
+// What the app still has to do, seen from outside: the one place that says "nothing is left
+// pending", used by the property suite (test/property/) and the stress run (tools/stress/). When
+// the sync core changes how it keeps deferred work, change this function and nothing else.
+//
+// For now it reports:
+// - every one-time schedule still live in the runtime's scheduler (replays `rp-<id>`, CSAT
+//   re-checks `cs-<id>`, anything else); the one recurring schedule is the app's heartbeat and
+//   never counts as pending work;
+// - the deferred-work queue of the new core: `$db` keys `q:<slot>` in the Freshcaller partition,
+//   each holding one `c<rootCallId>` attribute per call still waiting.
+import type { LocalRuntime } from '../../tools/runtime';
+
+/** Anything that holds a runtime: a LocalApp, or the stress tool's own app. */
+export interface HasRuntime {
+  runtime: LocalRuntime;
+}
+
+/**
+ * One line per piece of pending work, e.g. `schedule rp-26000010` or `queue q:3 c26000010`;
+ * empty when nothing is left to do.
+ */
+export function pendingWork(app: HasRuntime): string[] {
+  const pending: string[] = [];
+  for (const schedule of app.runtime.schedules()) {
+    if (!schedule.repeat) pending.push('schedule ' + schedule.name);
+  }
+  const store = app.runtime.store('freshcaller');
+  for (const key of store.keys().sort()) {
+    if (!key.startsWith('q:')) continue;
+    const value = store.peek(key) || {};
+    for (const attribute of Object.keys(value).sort()) {
+      if (attribute.startsWith('c')) pending.push('queue ' + key + ' ' + attribute);
+    }
+  }
+  return pending;
+}
+
+/** How many one-time schedules are live right now (the platform allows 1000 per installation). */
+export function oneTimeSchedules(app: HasRuntime): number {
+  return app.runtime.schedules().filter((schedule) => !schedule.repeat).length;
+}
