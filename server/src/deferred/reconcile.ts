@@ -3,6 +3,7 @@
 // a while ago and syncs every ended one that has no settled record. Which calls are settled is
 // kept in a small index (`rc:<slot>`, ten minutes of creation times a key), so the check costs
 // one storage read per slot, not one per call.
+import { ApiError } from '../clients/api-error';
 import { callSchema } from '../events/call-event';
 import type { Meter } from '../platform/metered';
 import type { SyncDeps } from '../sync/deps';
@@ -25,14 +26,26 @@ export interface ReconcileReport {
   synced: number;
   /** The window was finished: the cursor moved on. */
   complete: boolean;
+  /** Why listing stopped early (an ApiError code), if it did. */
+  failure?: string;
 }
 
 export async function reconcile(deps: SyncDeps, meter: Meter, limits: DrainLimits, reconciledTo: number | null): Promise<{ report: ReconcileReport; reconciledTo: number | null }> {
   const to = deps.now() - RECONCILE_LAG_MS;
   const from = Math.max(reconciledTo === null ? to - 5 * 60000 : reconciledTo, to - RECONCILE_MAX_BACK_MS);
   const report: ReconcileReport = { listed: 0, synced: 0, complete: false };
-  if (to - from >= 60000) await reconcileWindow(new Date(from).toISOString(), new Date(to).toISOString(), { deps, meter, limits, settled: {}, report });
+  if (to - from >= 60000) await listingSafely(() => reconcileWindow(new Date(from).toISOString(), new Date(to).toISOString(), { deps, meter, limits, settled: {}, report }), report);
   return { report, reconciledTo: report.complete ? to : reconciledTo };
+}
+
+/** Freshcaller failing to list (an outage, a 429) leaves the window for the next run. */
+async function listingSafely(run: () => Promise<void>, report: ReconcileReport): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    report.failure = err.code;
+  }
 }
 
 interface Pass {

@@ -39,7 +39,7 @@ export async function runScheduledWork(work: ScheduledWork, deps: SyncDeps, mete
   const rec = await reconcile(deps, meter, SCHEDULED_DRAIN, state.reconciledTo);
   const next: DrainState = { head: report.head, reconciledTo: rec.reconciledTo, backlog: report.left };
   if (JSON.stringify(next) !== JSON.stringify(state)) await deps.store.writeDrainState(next);
-  const detail = 'ran ' + (report.ran + ran) + ', left ' + report.left + (report.throttled ? ' (throttled)' : '') + '; reconciled ' + rec.report.listed + ' listed, ' + rec.report.synced + ' synced';
+  const detail = 'ran ' + (report.ran + ran) + ', left ' + report.left + (report.throttled ? ' (throttled)' : '') + '; reconciled ' + rec.report.listed + ' listed, ' + rec.report.synced + ' synced' + (rec.report.failure ? ' (listing stopped: ' + rec.report.failure + ')' : '');
   return outcome(report.ran + ran + rec.report.synced > 0 ? 'synced' : 'nothing', null, { detail });
 }
 

@@ -72,8 +72,13 @@ function replayLater(callId: string, deps: SyncDeps): Promise<string> {
 
 /** A busy account catches up without waiting for the schedule: a synced event takes a little pending work. */
 async function takeSomePendingWork(deps: SyncDeps, meter: Meter, platform: Platform, event: string): Promise<void> {
-  const report = await takePendingWork(deps, meter, EVENT_DRAIN);
-  if (report) platform.logger.info(event + ' drained ran ' + report.ran + ', left ' + report.left);
+  try {
+    const report = await takePendingWork(deps, meter, EVENT_DRAIN);
+    if (report) log(platform, event, outcome(report.ran ? 'synced' : 'nothing', null, { detail: 'queued work: ran ' + report.ran + ', left ' + report.left }));
+  } catch (err) {
+    // The event's own call is saved; the queue waits for the next drain.
+    if (!(err instanceof StoreError)) throw err;
+  }
 }
 
 function log(platform: Platform, source: string, result: RunOutcome, context?: string): void {
