@@ -67,7 +67,9 @@ export async function startPropertyApp(iparamChanges: Record<string, unknown> = 
     const clock = new ManualClock(CASE_START);
     time.use(clock);
     standins.freshchat.reset(seed.freshchat);
-    standins.freshcaller.reset(seed.freshcaller);
+    // Freshcaller holds only the case's calls: the seed's sample calls are real calls the app
+    // never had events for, which reconciliation would rightly sync, outside what a case expects.
+    standins.freshcaller.reset(Object.assign({}, seed.freshcaller, { calls: [] }));
     const options: ConstructorParameters<typeof LocalRuntime>[0] = { root: ROOT, iparams, clock, hostMap };
     for (const [knob, value] of Object.entries(knobs)) if (value !== undefined) (options as Record<string, unknown>)[knob] = value;
     app.clock = clock;

@@ -22,6 +22,11 @@ export const SCHEDULED_DRAIN: DrainLimits = { requests: 35, dbOps: 35, items: 50
 export const EVENT_DRAIN: DrainLimits = { requests: 10, dbOps: 8, items: 2 };
 /** What one item may cost at most: the drain stops before starting one it could not finish. */
 const ITEM_COST = { requests: 12, dbOps: 6 };
+/**
+ * The very first drain has no head yet: work queued since the first call (which created the
+ * recurring schedule 5 minutes before it fires) sits at most this many slots back.
+ */
+const FIRST_SCAN_SLOTS = 3;
 /** A backlog older than this is not scanned slot by slot: its slots are read from here on. */
 const MAX_SCAN_SLOTS = 24 * 12 + 1;
 
@@ -40,7 +45,7 @@ export async function drain(deps: SyncDeps, meter: Meter, limits: DrainLimits, h
   const now = deps.now();
   const current = slotOf(now);
   const report: DrainReport = { head: current, ran: 0, left: 0, throttled: false, codes: [] };
-  const stoppedAt = await scan(Math.max(head === null ? current : head, current - MAX_SCAN_SLOTS), current, deps, meter, limits, report);
+  const stoppedAt = await scan(Math.max(head === null ? current - FIRST_SCAN_SLOTS : head, current - MAX_SCAN_SLOTS), current, deps, meter, limits, report);
   if (report.left > 0 || stoppedAt <= current) await keepDraining(deps, now);
   return report;
 }
