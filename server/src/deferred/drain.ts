@@ -5,7 +5,7 @@
 import type { Meter } from '../platform/metered';
 import type { SyncDeps } from '../sync/deps';
 import type { QueueItem } from '../state/store';
-import { kick, slotOf, SLOT_MS } from './queue';
+import { kick, MIN_SCHEDULE_AHEAD_MS, slotOf, SLOT_MS } from './queue';
 import { afterRun, runItem } from './work';
 
 export interface DrainLimits {
@@ -97,5 +97,5 @@ function spent(meter: Meter, limits: DrainLimits, report: DrainReport): boolean 
 
 /** Work is left: kick schedules for each of the next minutes, so a backlog drains once a minute. */
 async function keepDraining(deps: SyncDeps, now: number): Promise<void> {
-  for (let minute = 0; minute < SLOT_MS / 60000; minute++) await kick(deps, now + minute * 60000);
+  for (let minute = 0; minute < SLOT_MS / 60000; minute++) await kick(deps, now + MIN_SCHEDULE_AHEAD_MS + minute * 60000);
 }

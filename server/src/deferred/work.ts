@@ -89,9 +89,10 @@ function lookDue(result: PipelineResult, previous: QueueItem | null, now: number
   return { call: result.callId, kind: 'look', due: lookAt, attempts: 0, since: now };
 }
 
+/** Only the run that found the survey open queues the look; later events of the call do not. */
 function waitingLookAt(result: PipelineResult): number | null {
   const record = result.record;
-  return record && record.csat.state === 'waiting' ? record.csat.lookAt : null;
+  return record && record.csat.state === 'waiting' && result.steps.indexOf('read_csat') >= 0 ? record.csat.lookAt : null;
 }
 
 async function retryLater(result: PipelineResult, callId: string, previous: QueueItem | null, deps: SyncDeps): Promise<string> {

@@ -40,6 +40,8 @@ const READS: Record<ReadStep['kind'], Reader> = {
     return applyLink(state.record, choice);
   },
   read_csat: async (state, _read, d, deps) => {
+    // The link just found nothing: no rating could go anywhere.
+    if (state.record.link.state === 'unlinked') return state;
     const metrics = await deps.caller.getCallMetrics(d.input.rootId);
     return { record: applyCsatRead(state.record, metrics ? metrics.csat : null, deps.settings, d.now), conversationStatus: state.conversationStatus };
   },
@@ -49,6 +51,9 @@ const READS: Record<ReadStep['kind'], Reader> = {
     return { record: applyVerification(state.record, d.input, notes, owed, deps.settings), conversationStatus: state.conversationStatus };
   },
   conversation_status: async (state, _read, _d, deps) => {
+    if (state.record.link.state !== 'linked') return state;
+    // Linking just read the conversation: its status is known without asking again.
+    if (state.conversationStatus !== null) return applyStatusRead(state, state.conversationStatus);
     const conversation = await deps.chat.getConversation(state.record.link.conversationId as string);
     return applyStatusRead(state, conversation ? conversation.status : null);
   },

@@ -145,8 +145,9 @@ function recordFailure(failure: FailureInfo, now: number, retryAt: number | null
 function codeOf(record: CallRecord, failure: FailureInfo | null, busy: boolean, done: string[]): RunCode {
   if (failure) return failure.transient ? 'deferred' : 'failed';
   if (busy) return 'busy';
-  if (record.link.state === 'unlinked' && !done.some((s) => s !== 'link')) return 'unlinked';
-  return done.some((s) => WRITES[s as WriteStep['kind']] !== undefined) ? 'synced' : 'recorded';
+  const wrote = done.some((s) => WRITES[s as WriteStep['kind']] !== undefined);
+  if (record.link.state === 'unlinked' && !wrote) return 'unlinked';
+  return wrote ? 'synced' : 'recorded';
 }
 
 function detailOf(record: CallRecord, code: RunCode): string | null {
