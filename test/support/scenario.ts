@@ -449,3 +449,9 @@ export function contractWatch(app: LocalApp): { check(): LeakCheck } {
     },
   };
 }
+
+/** The storage operations as `<op>[ <action>] <key>` lines, e.g. `get call:1`, `update set q:5`. */
+export function dbOpsOf(results: InvocationResult | InvocationResult[]): string[] {
+  const list = Array.isArray(results) ? results : [results];
+  return list.flatMap((result) => result.dbOps.map((op) => op.op + (op.action ? ' ' + op.action : '') + ' ' + op.key));
+}
