@@ -8,7 +8,6 @@ import {
   assertPlatformClean,
   contractWatch,
   callerRequests,
-  costOf,
   csatPosts,
   dbOpsOf,
   logCodes,
