@@ -74,7 +74,7 @@ describe('which conversation a call goes to', () => {
       expect(chatRequests(app).slice(asked).map((r) => r.method + ' ' + r.path)).toEqual(['GET /v2/users', 'GET /v2/users/' + userId + '/conversations']);
       expect(record(app, 25847703)).toMatchObject({
         status: 'unlinked',
-        link: { state: 'unlinked', conversationId: null, userId, reason: 'matched user by phone \u20260155; the user has no conversation' },
+        link: { state: 'unlinked', conversationId: null, reason: 'matched user by phone \u20260155; the user has no conversation' },
         summary: 'none',
       });
     });
