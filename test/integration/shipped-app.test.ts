@@ -1,6 +1,7 @@
 // The built server/server.js, loaded the way the platform loads it, handling the sample calls.
 import { loadSequence, variant } from '../support/fixtures';
 import { startLocalApp, type LocalApp } from '../support/local-app';
+import { loggedOutcomes } from '../support/scenario';
 
 describe('the shipped server.js in the local runtime', () => {
   let app: LocalApp;
@@ -18,7 +19,9 @@ describe('the shipped server.js in the local runtime', () => {
         expect(result.renderDataCalls).toBe(1);
         expect(result.renderData).toEqual({ error: undefined, data: undefined });
         expect(result.logs.map((l) => l.level)).toEqual(['info']);
-        expect(result.logs[0]!.message).toMatch(new RegExp('^\\[call-sync\\] ' + payload.event + ': call \\d+ · (incoming|outgoing)'));
+        // One outcome line: the event's name, a run code, the call.
+        const [logged] = loggedOutcomes(result);
+        expect(logged).toEqual({ level: 'info', source: payload.event, code: expect.stringMatching(/^(skipped|synced|recorded|nothing|unlinked)$/), callId: expect.stringMatching(/^\d+$/) });
       }
     },
   );
@@ -39,35 +42,39 @@ describe('the shipped server.js in the local runtime', () => {
     expect(result.problems).toEqual([]);
     expect(result.completed).toBe(true);
     expect(result.platformError).toBeUndefined();
-    expect(result.logs.map((l) => [l.level, l.message])).toEqual([
-      ['error', '[call-sync] onCallUpdate: payload rejected for call 25847696; invalid at data.call.direction'],
-    ]);
+    expect(result.logs).toHaveLength(1);
+    expect(loggedOutcomes(result)).toEqual([{ level: 'error', source: 'onCallUpdate', code: 'rejected', callId: '25847696' }]);
+    expect(result.logs[0]!.message).toContain('data.call.direction');
   });
 
   test('a payload without data is reported and completes', async () => {
     const result = await app.runtime.fireEvent('onCallCreate', { event: 'onCallCreate' });
     expect(result.completed).toBe(true);
-    expect(result.logs[0]!.message).toBe('[call-sync] onCallCreate: payload rejected for call unknown; invalid at data');
+    expect(result.logs).toHaveLength(1);
+    expect(loggedOutcomes(result)).toEqual([{ level: 'error', source: 'onCallCreate', code: 'rejected', callId: 'unknown' }]);
+    expect(result.logs[0]!.message).toMatch(/\bdata\b/);
   });
 
+  // Each ends in triage (skipped) or is refused at the edge (rejected): the code and the call
+  // the line names; a rejected payload's line names the failing path.
   const [created, ringing] = loadSequence('answered-inbound');
   test.each([
-    ['an outgoing call', variant(created!, (p) => { p.data.call.direction = 'Outgoing'; }), 'info',
-      'onCallCreate: call 25847696 · outgoing · customer queued (6) · no agent · call still in progress'],
-    ['a transferred leg', variant(ringing!, (p) => { p.data.call.id = 25847697; p.data.call.parent_call_id = 25847696; p.data.call.root_call_id = 25847696; }), 'info',
-      'onCallCreate: call 25847697 · incoming · leg of 25847696 · customer in progress (8) · agents in progress (8) · call still in progress'],
-    ['an undocumented status and a participant without one', variant(ringing!, (p) => { p.data.call.participants[0]!.call_status = 7; delete p.data.call.participants[1]!.call_status; }), 'info',
-      'onCallCreate: call 25847696 · incoming · customer undocumented (7) · agents none · call still in progress'],
-    ['a call without participants', variant(created!, (p) => { p.data.call.participants = null as never; }), 'info',
-      'onCallCreate: call 25847696 · incoming · customer none · no agent · call still in progress'],
-    ['a string call id on a bad payload', variant(created!, (p) => { p.data.call.id = '25847696'; p.data.call.direction = 'up'; }), 'error',
-      'onCallCreate: payload rejected for call 25847696; invalid at data.call.direction'],
-    ['a call that is not an object', { data: { call: 'x' } }, 'error', 'onCallCreate: payload rejected for call unknown; invalid at data.call'],
-  ])('handles %s', async (_label, payload, level, message) => {
+    ['an outgoing call', variant(created!, (p) => { p.data.call.direction = 'Outgoing'; }), 'info', 'skipped', '25847696', null],
+    ['a transferred leg', variant(ringing!, (p) => { p.data.call.id = 25847697; p.data.call.parent_call_id = 25847696; p.data.call.root_call_id = 25847696; }), 'info', 'skipped', '25847697', null],
+    ['an undocumented status and a participant without one', variant(ringing!, (p) => { p.data.call.participants[0]!.call_status = 7; delete p.data.call.participants[1]!.call_status; }), 'info', 'skipped', '25847696', null],
+    ['a call without participants', variant(created!, (p) => { p.data.call.participants = null as never; }), 'info', 'skipped', '25847696', null],
+    ['a string call id on a bad payload', variant(created!, (p) => { p.data.call.id = '25847696'; p.data.call.direction = 2 as never; }), 'error', 'rejected', '25847696', 'data.call.direction'],
+    // An unknown direction word reads as `unknown` (call-event.ts): not a reason to reject.
+    ['an unknown direction word', variant(created!, (p) => { p.data.call.direction = 'up'; }), 'info', 'skipped', '25847696', null],
+    ['a call that is not an object', { data: { call: 'x' } }, 'error', 'rejected', 'unknown', 'data.call'],
+  ])('handles %s', async (_label, payload, level, code, callId, path) => {
     const result = await app.runtime.fireEvent('onCallCreate', payload as never);
     expect(result.problems).toEqual([]);
     expect(result.completed).toBe(true);
-    expect(result.logs.map((l) => [l.level, l.message])).toEqual([[level, '[call-sync] ' + message]]);
+    expect(result.logs).toHaveLength(1);
+    expect(loggedOutcomes(result)).toEqual([{ level, source: 'onCallCreate', code, callId }]);
+    if (path) expect(result.logs[0]!.message).toContain(path);
+    expect(result.requests).toEqual([]);
   });
 
   test('onAppInstall lets the install proceed and onScheduledEvent completes', async () => {

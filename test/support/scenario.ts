@@ -275,10 +275,122 @@ export function setFreshcallerCall(app: LocalApp, call: Payload['data']['call'])
   app.standins.freshcaller.addCall(JSON.parse(JSON.stringify(call)) as FreshcallerCall);
 }
 
+// --- what the app logged --------------------------------------------------------------------------
+
+/** The run codes of server/src/sync/outcome.ts: the second word of every outcome line. */
+export const RUN_CODES = ['synced', 'recorded', 'nothing', 'skipped', 'unlinked', 'deferred', 'busy', 'failed', 'rejected', 'storage_deferred'] as const;
+export type RunCode = (typeof RUN_CODES)[number];
+
+/** `[call-sync] <source> <code> call <id>[: ...]` (outcome.ts renderOutcome). */
+const OUTCOME_LINE = /^(?:\[call-sync\] )?(\S+) (\S+) call (\S+?)(?::|$)/;
+
+export interface LoggedOutcome {
+  level: string;
+  source: string;
+  code: string;
+  callId: string;
+}
+
+/** The outcome a log line reports, or null for a line that is not one (e.g. "drained ran 1"). */
+export function parseOutcome(level: string, message: string): LoggedOutcome | null {
+  const match = OUTCOME_LINE.exec(message);
+  if (!match || (RUN_CODES as readonly string[]).indexOf(match[2] as string) < 0) return null;
+  return { level, source: match[1] as string, code: match[2] as string, callId: match[3] as string };
+}
+
+/** Every outcome line the invocations logged, in order. */
+export function loggedOutcomes(results: InvocationResult | InvocationResult[]): LoggedOutcome[] {
+  const list = Array.isArray(results) ? results : [results];
+  const outcomes: LoggedOutcome[] = [];
+  for (const result of list) {
+    for (const entry of result.logs) {
+      const parsed = parseOutcome(entry.level, entry.message);
+      if (parsed) outcomes.push(parsed);
+    }
+  }
+  return outcomes;
+}
+
+/** The run codes the invocations logged, in order (tests assert codes, never prose). */
+export function logCodes(results: InvocationResult | InvocationResult[]): string[] {
+  return loggedOutcomes(results).map((o) => o.code);
+}
+
 // --- the app's store ------------------------------------------------------------------------------
 
 export function storedRecord(app: LocalApp, callId: string | number): Record<string, unknown> | undefined {
   return app.runtime.store('freshcaller').peek('call:' + callId);
+}
+
+/** The stored call record (server/src/sync/record.ts), typed loosely for assertions. */
+export interface StoredRecord {
+  v: number;
+  status: string;
+  outcome: string | null;
+  link: { state: string; conversationId: string | null; userId: string | null; reason: string | null; ambiguous: boolean; by: string | null };
+  summary: string;
+  resolution: string;
+  csat: { state: string; rating: number | null; key: number | null; looks: number; lookAt: number | null };
+  transfers?: Array<{ leg: string; agentName: string | null; durationSeconds: number | null; written: boolean }>;
+  uncertain?: string[];
+  uncertainFollowUps?: string[];
+  failure: { code: string; reason: string; status: number; permanent: boolean; at: number; nextAt: number | null } | null;
+  [key: string]: unknown;
+}
+
+/** The call's record; fails the test when there is none. */
+export function record(app: LocalApp, callId: string | number): StoredRecord {
+  const found = storedRecord(app, callId);
+  if (!found) throw new Error('the app stored no record for call ' + callId);
+  return found as unknown as StoredRecord;
+}
+
+export interface PendingItem {
+  slot: number;
+  call: string;
+  kind: 'retry' | 'look';
+  due: number;
+  attempts: number;
+}
+
+/** What the deferred-work queue holds (`q:<slot>` keys, one `c<call id>` attribute per call). */
+export function pendingItems(app: LocalApp): PendingItem[] {
+  const store = app.runtime.store('freshcaller');
+  const items: PendingItem[] = [];
+  for (const key of store.keys().filter((k) => /^q:\d+$/.test(k)).sort()) {
+    const value = store.peek(key) || {};
+    for (const attr of Object.keys(value)) {
+      const raw = value[attr] as Record<string, unknown> | null;
+      if (attr.charAt(0) !== 'c' || typeof raw !== 'object' || raw === null) continue;
+      items.push({
+        slot: Number(key.slice(2)),
+        call: typeof raw.i === 'string' ? raw.i : attr.slice(1),
+        kind: raw.k === 'l' ? 'look' : 'retry',
+        due: Number(raw.d),
+        attempts: Number(raw.n),
+      });
+    }
+  }
+  return items;
+}
+
+/** The call ids queued for deferred work, in slot order. */
+export function pendingQueue(app: LocalApp): string[] {
+  return pendingItems(app).map((item) => item.call);
+}
+
+/** The names of the live schedules (the recurring drain, kicks `drain-<n>`, overflow `ov-<n>`). */
+export function scheduleNames(app: LocalApp): string[] {
+  return app.runtime.schedules().map((s) => s.name);
+}
+
+/** The call ids the reconciliation index (`rc:<slot>`) holds as settled. */
+export function settledCalls(app: LocalApp): string[] {
+  const store = app.runtime.store('freshcaller');
+  return store
+    .keys()
+    .filter((k) => /^rc:\d+$/.test(k))
+    .reduce<string[]>((all, key) => all.concat(Object.keys(store.peek(key) || {}).filter((a) => a.charAt(0) === 'c').map((a) => a.slice(1))), []);
 }
 
 export function storedKeys(app: LocalApp): string[] {
@@ -336,4 +448,10 @@ export function contractWatch(app: LocalApp): { check(): LeakCheck } {
       return { violations, logLeaks };
     },
   };
+}
+
+/** The storage operations as `<op>[ <action>] <key>` lines, e.g. `get call:1`, `update set q:5`. */
+export function dbOpsOf(results: InvocationResult | InvocationResult[]): string[] {
+  const list = Array.isArray(results) ? results : [results];
+  return list.flatMap((result) => result.dbOps.map((op) => op.op + (op.action ? ' ' + op.action : '') + ' ' + op.key));
 }

@@ -6,11 +6,14 @@ import {
   allAppNotes,
   chatRequests,
   costOf,
+  dbOpsOf,
   FREE,
+  logCodes,
   ONE_READ,
+  record,
   replay,
   sequence,
-  storedRecord,
+  settledCalls,
   useReplayedSample,
   type LocalApp,
 } from '../../support/scenario';
@@ -37,6 +40,7 @@ describe('scenario: an abandoned call from an unknown number', () => {
   test('the number was looked up in each form Freshchat may hold, and nothing else was asked', () => {
     expect(chatRequests(app).map((r) => r.method + ' ' + r.path + ' ' + String(r.query.phone_no))).toEqual([
       'GET /v2/users +14155550177',
+      'GET /v2/users 14155550177',
       'GET /v2/users (415) 555-0177',
       'GET /v2/users 4155550177',
     ]);
@@ -44,25 +48,30 @@ describe('scenario: an abandoned call from an unknown number', () => {
   });
 
   test('the stored record marks the call unlinked, with a reason that shows only the last digits', () => {
-    expect(storedRecord(app, CALL)).toMatchObject({
-      conversationId: null,
-      unlinked: true,
-      reason: 'no Freshchat user with phone \u20260177',
+    expect(record(app, CALL)).toMatchObject({
+      status: 'unlinked',
       outcome: 'abandoned',
-      summary: false,
-      error: null,
+      link: { state: 'unlinked', conversationId: null, reason: 'no Freshchat user with phone \u20260177' },
+      summary: 'none',
+      resolution: 'none',
+      failure: null,
     });
+    // The run reports it as waiting for an agent to link it, and reconciliation leaves it be.
+    expect(logCodes(results)).toEqual(['skipped', 'unlinked']);
+    expect(settledCalls(app)).toEqual([String(CALL)]);
   });
 
-  test('what it cost: nothing while queued, the outcome 3 requests and at most 3 storage operations', () => {
+  test('what it cost: nothing while queued, the outcome 4 requests (the phone forms) and 4 storage operations', () => {
     expect(costOf(results[0]!)).toEqual(FREE);
-    expect(costOf(results[1]!)).toMatchObject({ requests: 3, templates: ['chatFindUsersByPhone', 'chatFindUsersByPhone', 'chatFindUsersByPhone'] });
-    expect(costOf(results[1]!).dbOps).toBeLessThanOrEqual(3);
+    expect(costOf(results[1]!)).toMatchObject({ requests: 4, templates: ['chatFindUsersByPhone', 'chatFindUsersByPhone', 'chatFindUsersByPhone', 'chatFindUsersByPhone'] });
+    // Read the record, claim, save, mark settled; nothing was written, so no backlog look.
+    expect(dbOpsOf(results[1]!)).toEqual(['get call:' + CALL, 'set lk:' + CALL + ':0', 'set call:' + CALL, expect.stringMatching(/^update set rc:\d+$/)]);
   });
 
   test('a repeat of the outcome costs one storage read and no request', async () => {
     const [repeat] = await replay(app, sequence('abandoned-unknown').slice(1));
     expect(costOf(repeat!)).toEqual(ONE_READ);
+    expect(logCodes(repeat!)).toEqual(['nothing']);
     expect(app.standins.freshchat.state.users).toHaveLength(seed.users!.length);
   });
 });

@@ -7,10 +7,15 @@ import {
   conversation,
   costOf,
   csatPosts,
+  dbOpsOf,
   FREE,
+  logCodes,
+  pendingQueue,
+  record,
   replay,
+  scheduleNames,
   SEED,
-  storedRecord,
+  settledCalls,
   useReplayedSample,
   type LocalApp,
 } from '../../support/scenario';
@@ -28,6 +33,7 @@ describe('scenario: an answered inbound call with a CSAT rating', () => {
 
   test('events before the outcome (created, agent assigned, hold on, hold off) cost nothing', () => {
     for (const result of results.slice(0, 4)) expect(costOf(result)).toEqual(FREE);
+    expect(logCodes(results)).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'synced', 'synced']);
   });
 
   test('the outcome writes exactly one summary note, private, by Ava, in Jordan\'s most recent open conversation', () => {
@@ -78,29 +84,30 @@ describe('scenario: an answered inbound call with a CSAT rating', () => {
   });
 
   test('the stored record says where the call went and why', () => {
-    expect(storedRecord(app, CALL)).toMatchObject({
-      conversationId: jordanOpen,
-      reason: 'matched user by phone \u20260123; most recent open conversation',
-      linkedBy: 'app',
-      unlinked: false,
+    expect(record(app, CALL)).toMatchObject({
+      status: 'synced',
       outcome: 'answered',
-      summary: true,
-      resolved: true,
-      csat: 'posted',
-      csatRating: 4,
-      error: null,
+      link: { state: 'linked', conversationId: jordanOpen, reason: 'matched user by phone \u20260123; most recent open conversation', by: 'app', ambiguous: false },
+      summary: 'written',
+      resolution: 'resolved',
+      csat: { state: 'posted', rating: 4 },
+      uncertain: [],
+      failure: null,
     });
+    // Settled: the reconciliation index knows it, and nothing is left queued.
+    expect(settledCalls(app)).toEqual([String(CALL)]);
+    expect(pendingQueue(app)).toEqual([]);
   });
 
-  test('what the call cost: the outcome 9 requests and 6 storage operations (one is the saved intent before the summary), the recording 1 and 3', () => {
+  test('what the call cost: the outcome 9 requests and 7 storage operations, the recording 1 and 4', () => {
     expect(costOf(results[4]!)).toMatchObject({
       requests: 9,
-      dbOps: 6,
+      dbOps: 7,
       templates: [
-        'callerGetCallMetrics',
         'chatFindUsersByPhone',
         'chatGetUserConversations',
         'chatGetConversation',
+        'callerGetCallMetrics',
         'callerGetUser',
         'chatListAgents',
         'chatPostMessage',
@@ -108,16 +115,29 @@ describe('scenario: an answered inbound call with a CSAT rating', () => {
         'chatPostCsat',
       ],
     });
+    // Read the record, claim, the agent cache, save, save the cache, mark settled, look for a backlog.
+    expect(dbOpsOf(results[4]!)).toEqual([
+      'get call:' + CALL,
+      'set lk:' + CALL + ':0',
+      'get app:cache',
+      'set call:' + CALL,
+      'set app:cache',
+      expect.stringMatching(/^update set rc:\d+$/),
+      'get app:drain',
+    ]);
     // The recording follow-up reuses the summary's author: no agent lookup, no cache read.
-    expect(costOf(results[5]!)).toMatchObject({ requests: 1, dbOps: 3, reads: 1, templates: ['chatPostMessage'] });
-    expect(costOf(results)).toMatchObject({ requests: 10, dbOps: 9 });
-    expect(app.runtime.schedules()).toEqual([]);
+    expect(costOf(results[5]!)).toMatchObject({ requests: 1, dbOps: 4, reads: 2, templates: ['chatPostMessage'] });
+    expect(dbOpsOf(results[5]!)).toEqual(['get call:' + CALL, 'set lk:' + CALL + ':1', 'set call:' + CALL, 'get app:drain']);
+    expect(costOf(results)).toMatchObject({ requests: 10, dbOps: 11 });
+    // The one recurring drain, created by the first call; nothing per call.
+    expect(scheduleNames(app)).toEqual(['call-sync-drain']);
   });
 
   test('a repeat of the whole call later changes nothing: one storage read per event that matters', async () => {
     const again = await replay(app, 'answered-inbound');
     for (const result of again.slice(0, 4)) expect(costOf(result)).toEqual(FREE);
     for (const result of again.slice(4)) expect(costOf(result)).toMatchObject({ requests: 0, dbOps: 1, reads: 1 });
+    expect(logCodes(again.slice(4))).toEqual(['nothing', 'nothing']);
     expect(appNotes(app, jordanOpen, { callId: CALL })).toHaveLength(2);
     expect(csatPosts(app, jordanOpen)).toHaveLength(1);
   });

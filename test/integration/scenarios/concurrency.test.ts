@@ -1,19 +1,24 @@
-// Scenario 9: the platform delivers the same completion event twice at the same moment. The lock
-// key lets one of them act; the other must defer its work (a replay schedule), never drop it,
-// and the replay must find nothing left to do.
+// Scenario 9: the platform delivers the same completion event twice at the same moment. The claim
+// on the record's version lets one of them act; the other is busy and must queue its work (the
+// deferred-work queue, `q:<slot>`), never drop it, and the drain must find nothing left to do.
 import type { InvocationResult } from '../../../tools/runtime';
 import {
   advance,
   appNotes,
   assertPlatformClean,
   contractWatch,
-  costOf,
+  callerRequests,
   csatPosts,
+  dbOpsOf,
+  logCodes,
+  pendingItems,
+  pendingQueue,
+  record,
+  scheduleNames,
   SEED,
   sequence,
   setFreshcallerCall,
   startScenarioApp,
-  storedRecord,
   type LocalApp,
 } from '../../support/scenario';
 
@@ -47,25 +52,28 @@ describe('scenario: two copies of the completion event at once', () => {
     expect(csatPosts(app, jordanOpen)).toHaveLength(1);
   });
 
-  test('the loser makes no request and schedules a replay of the call', () => {
+  test('the loser makes no request, is busy, and queues the call for the drain', () => {
     const loser = pair.find((r) => r.requests.length === 0);
     const winner = pair.find((r) => r.requests.length > 0);
     expect(loser).toBeDefined();
     expect(winner).toBeDefined();
-    expect(loser!.schedules.map((s) => [s.op, s.name, s.ok])).toEqual([['create', 'rp-' + CALL, true]]);
-    expect(loser!.logs.map((l) => l.message)).toEqual([expect.stringContaining('another event is syncing this call; replay scheduled')]);
-    expect(costOf(loser!).dbOps).toBeLessThanOrEqual(2);
-    expect(app.runtime.schedules().map((s) => [s.name, s.data])).toEqual([['rp-' + CALL, { kind: 'replay', callId: String(CALL) }]]);
+    expect(logCodes(winner!)).toEqual(['synced']);
+    expect(logCodes(loser!)).toEqual(['busy']);
+    // Read the record, the claim it lost, the claim's age (a live run), one queue write.
+    expect(dbOpsOf(loser!)).toEqual(['get call:' + CALL, 'set lk:' + CALL + ':0', 'get lk:' + CALL + ':0', expect.stringMatching(/^update set q:\d+$/)]);
+    expect(pendingItems(app).map((item) => [item.call, item.kind])).toEqual([[String(CALL), 'retry']]);
+    // No schedule per call: only the recurring drain and kicks.
+    expect(scheduleNames(app).every((name) => name === 'call-sync-drain' || /^drain-\d$/.test(name))).toBe(true);
+    expect(scheduleNames(app)).toContain('call-sync-drain');
   });
 
-  test('six minutes later the replay runs once, reads the call back and finds nothing left', async () => {
-    const fired = await advance(app, 7 * 60_000);
-    expect(fired).toHaveLength(1);
-    expect(fired[0]!.logs.map((l) => l.message)).toEqual(['[call-sync] onScheduledEvent: call ' + CALL + ': nothing new to sync']);
-    expect(costOf(fired[0]!)).toMatchObject({ requests: 1, templates: ['callerGetCall'], writes: 0 });
+  test('within ten minutes the drain runs the queued call once, reads it back and finds nothing left', async () => {
+    const fired = await advance(app, 10 * 60_000);
+    expect(logCodes(fired).filter((code) => code !== 'nothing' && code !== 'synced')).toEqual([]);
+    expect(callerRequests(app, 'GET', '/api/v1/calls/' + CALL)).toHaveLength(1);
+    expect(pendingQueue(app)).toEqual([]);
     expect(appNotes(app, jordanOpen, { callId: CALL })).toHaveLength(1);
     expect(csatPosts(app, jordanOpen)).toHaveLength(1);
-    expect(app.runtime.schedules()).toEqual([]);
-    expect(storedRecord(app, CALL)).toMatchObject({ summary: true, csat: 'posted', resolved: true, error: null });
+    expect(record(app, CALL)).toMatchObject({ v: 1, status: 'synced', summary: 'written', csat: { state: 'posted' }, resolution: 'resolved', failure: null });
   });
 });

@@ -7,10 +7,12 @@ import {
   appNotes,
   costOf,
   csatPosts,
+  dbOpsOf,
   FREE,
+  logCodes,
   ONE_READ,
+  record,
   SEED,
-  storedRecord,
   storedText,
   useReplayedSample,
   type LocalApp,
@@ -52,12 +54,13 @@ describe('scenario: duplicated and reordered events of one call', () => {
     expect(JSON.stringify(app.standins.freshchat.requests)).not.toMatch(card);
     expect(storedText(app)).not.toContain('4111');
     expect(storedText(app)).not.toContain('card on file');
-    expect(storedRecord(app, CALL)).toMatchObject({ summary: true, seen: '2026-11-02T19:03:20.000+00:00' });
+    expect(record(app, CALL)).toMatchObject({ status: 'synced', summary: 'written', seen: '2026-11-02T19:03:20.000+00:00' });
   });
 
   test('each duplicate costs exactly one storage read and no request', () => {
     expect(costOf(results[3]!)).toEqual(ONE_READ); // the older snapshot, again
     expect(costOf(results[5]!)).toEqual(ONE_READ); // the newest snapshot, again
+    expect(logCodes([results[3]!, results[5]!])).toEqual(['nothing', 'nothing']);
   });
 
   test('the late older snapshot costs at most one read and writes nothing', () => {
@@ -66,17 +69,31 @@ describe('scenario: duplicated and reordered events of one call', () => {
     expect(late.reads).toBeLessThanOrEqual(1);
     expect(late.writes).toBe(0);
     expect(late.schedules).toBe(0);
+    expect(logCodes(results[2]!)).toEqual(['nothing']);
   });
 
   test('the stale "agent assigned" event and the creation cost nothing', () => {
     expect(costOf(results[0]!)).toEqual(FREE);
     expect(costOf(results[4]!)).toEqual(FREE);
+    expect(logCodes([results[0]!, results[4]!])).toEqual(['skipped', 'skipped']);
   });
 
   test('the first (newest) snapshot did all the work within budget', () => {
     const first = costOf(results[1]!);
-    expect(first.requests).toBeLessThanOrEqual(10);
-    expect(first.dbOps).toBeLessThanOrEqual(6);
+    expect(logCodes(results[1]!)).toEqual(['synced']);
+    // Four phone forms (Riley is stored as digits only), conversations, conversation, metrics,
+    // Ava in Freshcaller, agents, the summary, resolve, CSAT.
+    expect(first.requests).toBeLessThanOrEqual(12);
+    expect(first.templates.filter((t) => t === 'chatGetConversation')).toHaveLength(1);
+    expect(dbOpsOf(results[1]!)).toEqual([
+      'get call:' + CALL,
+      'set lk:' + CALL + ':0',
+      'get app:cache',
+      'set call:' + CALL,
+      'set app:cache',
+      expect.stringMatching(/^update set rc:\d+$/),
+      'get app:drain',
+    ]);
     expect(first.templates.filter((t) => t === 'chatPostMessage')).toHaveLength(1);
     expect(first.templates.filter((t) => t === 'chatPostCsat')).toHaveLength(1);
   });

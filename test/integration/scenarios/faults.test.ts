@@ -1,24 +1,28 @@
 // Scenario 10: Freshchat fails. A transient failure (503) must lose nothing: what succeeded is
-// kept, the error is recorded in plain words, and the work is finished later (by the next event of
-// the call, or by a scheduled replay when no event comes) without duplicates. A permanent failure
-// (401) is recorded with a clear reason.
+// kept, the failure is recorded in plain words, the call is queued (`q:<slot>`), and the work is
+// finished later (by the next event of the call, or by the drain when no event comes) without
+// duplicates. A permanent failure (401) is recorded with a clear reason and not retried.
 import type { InvocationResult } from '../../../tools/runtime';
 import {
   advance,
   allAppNotes,
   appNotes,
+  callerRequests,
   chatRequests,
   contractWatch,
   conversation,
   costOf,
   csatPosts,
+  logCodes,
+  pendingItems,
+  pendingQueue,
+  record,
   renamed,
   replay,
   SEED,
   sequence,
   setFreshcallerCall,
   startScenarioApp,
-  storedRecord,
   type LocalApp,
 } from '../../support/scenario';
 
@@ -49,17 +53,20 @@ describe('scenario: Freshchat failures', () => {
       failed = (await replay(app, sequence('answered-inbound').slice(0, 5)))[4]!;
     });
 
-    test('the record keeps what succeeded and the error in plain words; nothing was written', () => {
-      expect(failed.logs.map((l) => [l.level, l.message])).toEqual([['error', expect.stringContaining('failed: Freshchat had a server error (503)')]]);
-      expect(storedRecord(app, CALL)).toMatchObject({
-        conversationId: jordanOpen,
-        reason: 'matched user by phone \u20260123; most recent open conversation',
-        summary: false,
-        resolved: false,
-        csat: 'to_post',
-        csatRating: 4,
-        error: { code: 'server', reason: 'Freshchat had a server error' },
+    test('the record keeps what succeeded and the failure in plain words; nothing was written; the call is queued', () => {
+      expect(failed.logs.map((l) => l.level)).toEqual(['error']);
+      expect(logCodes(failed)).toEqual(['deferred']);
+      expect(record(app, CALL)).toMatchObject({
+        status: 'retrying',
+        link: { state: 'linked', conversationId: jordanOpen, reason: 'matched user by phone \u20260123; most recent open conversation' },
+        summary: 'none',
+        // A 503 may have hidden a write that happened: checked before the summary is sent again.
+        uncertain: ['summary'],
+        resolution: 'none',
+        csat: { state: 'known', rating: 4 },
+        failure: { code: 'server', reason: 'Freshchat had a server error', status: 503, permanent: false, nextAt: expect.any(Number) },
       });
+      expect(pendingItems(app).filter((item) => item.call === String(CALL)).map((item) => item.kind)).toEqual(['retry']);
       expect(appNotes(app, jordanOpen)).toEqual([]);
       expect(conversation(app, jordanOpen).status).toBe('assigned');
       expect(csatPosts(app, jordanOpen)).toEqual([]);
@@ -67,13 +74,14 @@ describe('scenario: Freshchat failures', () => {
 
     test('the next event completes the work once: one summary (with the recording), resolved, CSAT once, error cleared', async () => {
       const [next] = await replay(app, sequence('answered-inbound').slice(5));
+      expect(logCodes(next!)).toEqual(['synced']);
       const notes = appNotes(app, jordanOpen, { callId: CALL });
       expect(notes.map((n) => n.kind)).toEqual(['summary']);
       expect(notes[0]!.lines).toContain('Recording: https://acme.freshcaller.com/api/v1/calls/25847696/recording/13258090');
       expect(notes[0]!.lines).toContain('CSAT: 4/5 (caller pressed 4)');
       expect(conversation(app, jordanOpen).status).toBe('resolved');
       expect(csatPosts(app, jordanOpen)).toEqual([expect.objectContaining({ rating: 4 })]);
-      expect(storedRecord(app, CALL)).toMatchObject({ summary: true, resolved: true, csat: 'posted', error: null });
+      expect(record(app, CALL)).toMatchObject({ status: 'synced', summary: 'written', uncertain: [], resolution: 'resolved', csat: { state: 'posted' }, failure: null });
       // No second lookup of the conversation: the stored link is used.
       expect(costOf(next!).templates).not.toContain('chatFindUsersByPhone');
       expect(costOf(next!).templates).not.toContain('callerGetCallMetrics');
@@ -90,18 +98,27 @@ describe('scenario: Freshchat failures', () => {
       await replay(app, events);
     });
 
-    test('the failure is recorded and a replay is scheduled at least 5 minutes out', () => {
-      expect(storedRecord(app, CALL)).toMatchObject({ conversationId: sam, summary: false, error: { code: 'server', reason: 'Freshchat had a server error' } });
-      const replays = app.runtime.schedules().filter((s) => s.name === 'rp-' + CALL);
-      expect(replays).toHaveLength(1);
-      expect(Date.parse(replays[0]!.schedule_at) - app.clock.now()).toBeGreaterThanOrEqual(5 * 60_000);
+    test('the failure is recorded and the call is queued for a retry a minute or more out', () => {
+      expect(record(app, CALL)).toMatchObject({
+        status: 'retrying',
+        link: { state: 'linked', conversationId: sam },
+        summary: 'none',
+        failure: { code: 'server', reason: 'Freshchat had a server error', permanent: false },
+      });
+      const queued = pendingItems(app).filter((item) => item.call === String(CALL));
+      expect(queued.map((item) => [item.kind, item.attempts])).toEqual([['retry', 1]]);
+      expect(queued[0]!.due - app.clock.now()).toBeGreaterThanOrEqual(60_000);
+      // No schedule per call: the recurring drain and kicks only.
+      expect(app.runtime.schedules().map((s) => s.name).every((name) => name === 'call-sync-drain' || /^drain-\d$/.test(name))).toBe(true);
     });
 
-    test('the replay finishes the work: one summary in Sam\'s conversation, error cleared', async () => {
-      await advance(app, 10 * 60_000);
+    test('within ten minutes the drain finishes the work: one summary in Sam\'s conversation, failure cleared', async () => {
+      const fired = await advance(app, 10 * 60_000);
+      expect(logCodes(fired)).toContain('synced');
+      expect(callerRequests(app, 'GET', '/api/v1/calls/' + CALL)).toHaveLength(1);
       expect(appNotes(app, sam, { callId: CALL }).map((n) => n.kind)).toEqual(['summary']);
-      expect(storedRecord(app, CALL)).toMatchObject({ summary: true, error: null });
-      expect(app.runtime.schedules().filter((s) => s.name === 'rp-' + CALL)).toEqual([]);
+      expect(record(app, CALL)).toMatchObject({ status: 'synced', summary: 'written', uncertain: [], failure: null });
+      expect(pendingQueue(app)).not.toContain(String(CALL));
     });
   });
 
@@ -119,17 +136,25 @@ describe('scenario: Freshchat failures', () => {
 
     test('keeps the summary and the resolution, and records the rating as still to post', () => {
       expect(appNotes(app, jordanOpen, { callId: CALL }).map((n) => n.kind)).toEqual(['summary']);
-      expect(storedRecord(app, CALL)).toMatchObject({ summary: true, resolved: true, csat: 'to_post', csatRating: 3, error: { code: 'server' } });
+      expect(record(app, CALL)).toMatchObject({
+        status: 'retrying',
+        summary: 'written',
+        resolution: 'resolved',
+        // A 503 answered: the rating was not taken, so it is still owed (not "unconfirmed").
+        csat: { state: 'known', rating: 3 },
+        failure: { code: 'server', permanent: false },
+      });
+      expect(pendingQueue(app)).toContain(String(CALL));
     });
 
     test('the next event posts the rating once and repeats nothing', async () => {
       const posted = csatPosts(app, jordanOpen).length;
-      await replay(app, events.slice(5));
+      expect(logCodes(await replay(app, events.slice(5)))).toEqual(['synced']);
       expect(csatPosts(app, jordanOpen).slice(posted)).toEqual([expect.objectContaining({ rating: 3 })]);
       expect(appNotes(app, jordanOpen, { callId: CALL }).map((n) => n.kind)).toEqual(['summary', 'follow-up']);
-      expect(storedRecord(app, CALL)).toMatchObject({ csat: 'posted', error: null });
+      expect(record(app, CALL)).toMatchObject({ status: 'synced', csat: { state: 'posted', rating: 3 }, failure: null });
       // A second delivery of the same event changes nothing more.
-      await replay(app, events.slice(5));
+      expect(logCodes(await replay(app, events.slice(5)))).toEqual(['nothing']);
       expect(csatPosts(app, jordanOpen).slice(posted)).toHaveLength(1);
       expect(appNotes(app, jordanOpen, { callId: CALL })).toHaveLength(2);
     });
@@ -145,16 +170,19 @@ describe('scenario: Freshchat failures', () => {
       app.standins.freshchat.clearFaults();
     });
 
-    test('is recorded as a permanent error with a clear reason; nothing written, nothing scheduled', () => {
-      expect(failed.logs.map((l) => [l.level, l.message])).toEqual([['error', expect.stringContaining('failed: Freshchat rejected the API token (401)')]]);
-      expect(storedRecord(app, CALL)).toMatchObject({
-        conversationId: null,
-        summary: false,
-        error: { code: 'auth', reason: 'Freshchat rejected the API token' },
+    test('is recorded as a permanent error with a clear reason; nothing written, nothing queued', () => {
+      expect(failed.logs.map((l) => l.level)).toEqual(['error']);
+      expect(logCodes(failed)).toEqual(['failed']);
+      expect(record(app, CALL)).toMatchObject({
+        status: 'failed',
+        link: { state: 'none', conversationId: null },
+        summary: 'none',
+        failure: { code: 'auth', reason: 'Freshchat rejected the API token', status: 401, permanent: true, nextAt: null },
       });
       expect(costOf(failed).requests).toBe(1); // no retry of a rejected token
-      expect(failed.schedules).toEqual([]);
-      expect(app.runtime.schedules().filter((s) => s.name.endsWith(String(CALL)))).toEqual([]);
+      expect(pendingQueue(app)).not.toContain(String(CALL));
+      // Nothing scheduled for it: at most the (existing) recurring drain is asked for again.
+      expect(failed.schedules.filter((op) => op.name !== 'call-sync-drain')).toEqual([]);
       expect(appNotes(app, riley)).toEqual([]);
       expect(conversation(app, riley).status).toBe('resolved');
     });
@@ -172,7 +200,8 @@ describe('scenario: Freshchat failures', () => {
       expect(chatRequests(app, 'GET', '/v2/users').filter((r) => r.status === 429)).toHaveLength(1);
       expect(allAppNotes(app)).toHaveLength(before + 1);
       expect(appNotes(app, riley, { callId: CALL, kind: 'summary' })).toHaveLength(1);
-      expect(storedRecord(app, CALL)).toMatchObject({ summary: true, error: null });
+      expect(logCodes(results)).toEqual(['skipped', 'synced']);
+      expect(record(app, CALL)).toMatchObject({ status: 'synced', summary: 'written', failure: null });
     });
   });
 });

@@ -2,14 +2,24 @@
 // personal data) under `bad:<callId>`, so it can be seen and replayed from Freshcaller; the
 // handler completes normally and the call's later, valid events still sync.
 import {
+  advance,
   appNotes,
+  callerRequests,
   contractWatch,
   costOf,
+  dbOpsOf,
   FULL_NUMBER,
+  loggedOutcomes,
+  logCodes,
+  pendingItems,
+  pendingQueue,
+  record,
+  scheduleNames,
   NOTES_TEXT,
   replay,
   SEED,
   sequence,
+  setFreshcallerCall,
   startScenarioApp,
   storedKeys,
   storedRecord,
@@ -47,17 +57,21 @@ describe('scenario: a malformed call event', () => {
     for (const name of ['Jordan', 'Rivera', 'Ava', 'Parker', 'Support queue']) expect(text).not.toContain(name);
   }
 
-  test('is recorded under bad:<callId> with the failing path, costs one write and no request, and completes', async () => {
+  test('is recorded under bad:<callId> with the failing path, queued to be read back, costs no request, and completes', async () => {
     const bad = variant(completed, (p) => {
       p.data.call.direction = 2;
     });
     const [result] = await replay(app, [bad]);
-    expect(result!.logs.map((l) => [l.level, l.message])).toEqual([
-      ['error', '[call-sync] onCallUpdate: payload rejected for call ' + CALL + '; invalid at data.call.direction'],
-    ]);
+    expect(loggedOutcomes(result!)).toEqual([{ level: 'error', source: 'onCallUpdate', code: 'rejected', callId: String(CALL) }]);
+    expect(result!.logs).toHaveLength(1);
+    expect(result!.logs[0]!.message).toContain('data.call.direction');
     expect(badRecord('bad:' + CALL)).toEqual({ event: 'onCallUpdate', paths: 'data.call.direction', at: app.clock.now() });
     expectNoPersonalData(badRecord('bad:' + CALL));
-    expect(costOf(result!)).toMatchObject({ requests: 0, dbOps: 1, reads: 0, writes: 1, schedules: 0 });
+    // Two writes: the bad: record and the call's retry on the queue (read back from Freshcaller later).
+    expect(costOf(result!)).toMatchObject({ requests: 0, dbOps: 2, reads: 0, writes: 2 });
+    expect(dbOpsOf(result!)).toEqual(['set bad:' + CALL, expect.stringMatching(/^update set q:\d+$/)]);
+    expect(pendingItems(app).map((item) => [item.call, item.kind])).toEqual([[String(CALL), 'retry']]);
+    expect(scheduleNames(app).every((name) => /^drain-\d$/.test(name))).toBe(true);
     expect(app.standins.freshchat.requests).toEqual([]);
     expect(app.standins.freshcaller.requests).toEqual([]);
     expect(storedRecord(app, CALL)).toBeUndefined();
@@ -95,13 +109,52 @@ describe('scenario: a malformed call event', () => {
 
   test('a payload without data at all completes and is recorded', async () => {
     const [result] = await replay(app, [{ event: 'onCallCreate' } as unknown as Payload]);
-    expect(result!.logs.map((l) => l.message)).toEqual(['[call-sync] onCallCreate: payload rejected for call unknown; invalid at data']);
+    expect(loggedOutcomes(result!)).toEqual([{ level: 'error', source: 'onCallCreate', code: 'rejected', callId: 'unknown' }]);
     expect(badRecord('bad:unknown')).toMatchObject({ event: 'onCallCreate', paths: 'data' });
+    // No call id: nothing to read back, nothing queued for it.
+    expect(costOf(result!)).toMatchObject({ requests: 0, dbOps: 1, writes: 1, schedules: 0 });
   });
 
   test('the call\'s valid events still sync afterwards', async () => {
-    await replay(app, 'answered-inbound');
+    const results = await replay(app, 'answered-inbound');
+    expect(logCodes(results)).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'synced', 'synced']);
     expect(appNotes(app, SEED.conversations.jordanOpen, { callId: CALL }).map((n) => n.kind)).toEqual(['summary', 'follow-up']);
-    expect(storedRecord(app, CALL)).toMatchObject({ summary: true, error: null });
+    expect(record(app, CALL)).toMatchObject({ status: 'synced', summary: 'written', failure: null });
+  });
+});
+
+describe('scenario: a malformed completion event and no valid one after it', () => {
+  let app: LocalApp;
+  let watch: ReturnType<typeof contractWatch>;
+  const completed = sequence('answered-inbound')[4]!;
+
+  beforeAll(async () => {
+    app = await startScenarioApp();
+    watch = contractWatch(app);
+    // Freshcaller's own view of the call is the completed one: what the queued retry reads back.
+    setFreshcallerCall(app, completed.data.call);
+    await replay(app, [variant(completed, (p) => { p.data.call.direction = 2; })]);
+  });
+  afterEach(() => {
+    expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  test('the call is queued to be read back from Freshcaller; nothing is written yet', () => {
+    expect(pendingQueue(app)).toEqual([String(CALL)]);
+    expect(appNotes(app, SEED.conversations.jordanOpen)).toEqual([]);
+    expect(storedRecord(app, CALL)).toBeUndefined();
+  });
+
+  test('within ten minutes the drain reads the call back and syncs it, once', async () => {
+    const fired = await advance(app, 10 * 60_000);
+    expect(logCodes(fired)).toContain('synced');
+    expect(logCodes(fired).filter((code) => code !== 'nothing' && code !== 'synced')).toEqual([]);
+    expect(callerRequests(app, 'GET', '/api/v1/calls/' + CALL)).toHaveLength(1);
+    expect(appNotes(app, SEED.conversations.jordanOpen, { callId: CALL }).map((n) => n.kind)).toEqual(['summary']);
+    expect(record(app, CALL)).toMatchObject({ status: 'synced', summary: 'written', resolution: 'resolved', failure: null });
+    expect(pendingQueue(app)).toEqual([]);
   });
 });

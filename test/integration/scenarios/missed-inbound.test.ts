@@ -7,14 +7,16 @@ import {
   conversation,
   costOf,
   csatPosts,
+  dbOpsOf,
   FREE,
+  logCodes,
   ONE_READ,
+  record,
   renamed,
   replay,
   resolveAsAgent,
   SEED,
   sequence,
-  storedRecord,
   useReplayedSample,
   type LocalApp,
 } from '../../support/scenario';
@@ -31,17 +33,19 @@ describe('scenario: a missed inbound call from a number Freshchat stores in nati
     results = replayed;
   });
 
-  test('Sam is found through the national variant after the E.164 form matched nobody', () => {
+  test('Sam is found through the national variant after the E.164 forms matched nobody', () => {
+    // E.164, then E.164 digits without the "+" (domain/phone.ts), then national: the first match stops.
     const lookups = chatRequests(app, 'GET', '/v2/users').map((r) => r.query.phone_no);
-    expect(lookups).toEqual(['+14155550199', '(415) 555-0199']);
-    expect(storedRecord(app, CALL)).toMatchObject({
-      conversationId: sam,
-      reason: 'matched user by phone \u20260199; most recent open conversation',
+    expect(lookups).toEqual(['+14155550199', '14155550199', '(415) 555-0199']);
+    expect(logCodes(results)).toEqual(['skipped', 'synced']);
+    expect(record(app, CALL)).toMatchObject({
+      status: 'synced',
       outcome: 'missed',
-      summary: true,
-      resolved: false,
-      unlinked: false,
-      error: null,
+      link: { state: 'linked', conversationId: sam, reason: 'matched user by phone \u20260199; most recent open conversation', by: 'app' },
+      summary: 'written',
+      // Sam's conversation was open: nothing to reopen.
+      resolution: 'kept_open',
+      failure: null,
     });
   });
 
@@ -61,38 +65,47 @@ describe('scenario: a missed inbound call from a number Freshchat stores in nati
     expect(csatPosts(app, sam)).toEqual([]);
   });
 
-  test('what it cost: nothing while ringing; the outcome at most 5 requests and 4 storage operations, no CSAT lookup', () => {
+  test('what it cost: nothing while ringing; the outcome at most 6 requests and 5 storage operations, no CSAT lookup', () => {
     expect(costOf(results[0]!)).toEqual(FREE);
     const outcome = costOf(results[1]!);
-    expect(outcome.requests).toBeLessThanOrEqual(5);
-    expect(outcome.dbOps).toBeLessThanOrEqual(4);
+    // Three phone forms, the user's conversations, the conversation (its status comes with it), the note.
+    expect(outcome.requests).toBeLessThanOrEqual(6);
     expect(outcome.templates).not.toContain('callerGetCallMetrics');
+    // The link already read the conversation and its status: reading it again is waste.
+    expect(outcome.templates.filter((t) => t === 'chatGetConversation')).toHaveLength(1);
     expect(outcome.templates.filter((t) => t === 'chatPostMessage')).toHaveLength(1);
-    expect(outcome.schedules).toBe(0);
+    // Read the record, claim, save, mark settled, look for a backlog (no agent: no cache).
+    expect(dbOpsOf(results[1]!)).toEqual(['get call:' + CALL, 'set lk:' + CALL + ':0', 'set call:' + CALL, expect.stringMatching(/^update set rc:\d+$/), 'get app:drain']);
+    // The installation's first call starts the one recurring drain; nothing per call.
+    expect(results[1]!.schedules.map((op) => op.op + ' ' + op.name)).toEqual(['create call-sync-drain']);
   });
 
   test('the same outcome event delivered again costs one storage read and writes nothing', async () => {
     const [repeat] = await replay(app, sequence('missed-inbound').slice(1));
     expect(costOf(repeat!)).toEqual(ONE_READ);
+    expect(logCodes(repeat!)).toEqual(['nothing']);
     expect(appNotes(app, sam)).toHaveLength(1);
   });
 
   test('a missed call reopens the conversation when an agent had resolved it', async () => {
     await resolveAsAgent(app, sam);
     expect(conversation(app, sam).status).toBe('resolved');
-    await replay(app, renamed(sequence('missed-inbound'), { [CALL]: SECOND_CALL }));
+    const second = await replay(app, renamed(sequence('missed-inbound'), { [CALL]: SECOND_CALL }));
+    expect(logCodes(second)).toEqual(['skipped', 'synced']);
     const notes = appNotes(app, sam, { callId: SECOND_CALL });
     expect(notes.map((n) => n.kind)).toEqual(['summary']);
     expect(notes[0]!.lines[0]).toBe('Incoming call \u00b7 missed');
     const reopen = chatRequests(app, 'PUT', '/v2/conversations/' + sam).filter((r) => JSON.stringify(r.body) === JSON.stringify({ status: 'reopened' }));
     expect(reopen).toHaveLength(1);
     expect(conversation(app, sam).status).not.toBe('resolved');
-    expect(storedRecord(app, SECOND_CALL)).toMatchObject({
-      conversationId: sam,
-      reason: 'matched user by phone \u20260199; most recent conversation (resolved)',
-      reopened: true,
-      resolved: false,
+    expect(record(app, SECOND_CALL)).toMatchObject({
+      status: 'synced',
+      link: { state: 'linked', conversationId: sam, reason: 'matched user by phone \u20260199; most recent conversation (resolved)' },
+      summary: 'written',
+      resolution: 'reopened',
     });
+    // The status came with the link: the conversation was read once, not again before the reopen.
+    expect(costOf(second[1]!).templates.filter((t) => t === 'chatGetConversation')).toHaveLength(1);
     expect(csatPosts(app, sam)).toEqual([]);
   });
 });

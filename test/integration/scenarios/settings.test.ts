@@ -10,13 +10,14 @@ import {
   conversation,
   csatPosts,
   FULL_CALLER_NUMBER,
+  logCodes,
+  record,
   renamed,
   replay,
   SEED,
   sequence,
   setFreshcallerCall,
   startScenarioApp,
-  storedRecord,
   type LocalApp,
 } from '../../support/scenario';
 
@@ -61,7 +62,7 @@ describe('setting: resolve_policy never', () => {
     const summary = appNotes(app, jordanOpen, { callId: ANSWERED, kind: 'summary' });
     expect(summary).toHaveLength(1);
     expect(summary[0]!.lines).toContain('CSAT: 4/5 (caller pressed 4)');
-    expect(storedRecord(app, ANSWERED)).toMatchObject({ resolved: false, csat: 'noted', csatRating: 4, csatKey: 4 });
+    expect(record(app, ANSWERED)).toMatchObject({ status: 'synced', resolution: 'none', csat: { state: 'noted', rating: 4, key: 4 } });
   });
 });
 
@@ -105,17 +106,19 @@ describe('setting: freshchat_channel_id empty', () => {
 
   test('an answered call from an unknown number stays unlinked and nothing is created', async () => {
     const app = handle.get();
-    await replay(app, answeredFromUnknown());
+    const results = await replay(app, answeredFromUnknown());
+    // Waits for an agent to link it; the later recording event has nowhere to go either.
+    expect(logCodes(results).slice(4)).toEqual(['unlinked', 'unlinked']);
     const state = app.standins.freshchat.state;
     expect(state.users).toHaveLength(seed.users!.length);
     expect(state.conversations).toHaveLength(seed.conversations!.length);
     expect(allAppNotes(app)).toEqual([]);
     expect(chatRequests(app).filter((r) => r.method !== 'GET')).toEqual([]);
-    expect(storedRecord(app, UNKNOWN_CALL)).toMatchObject({
-      conversationId: null,
-      unlinked: true,
-      summary: false,
-      reason: 'no Freshchat user with phone \u20260188',
+    expect(record(app, UNKNOWN_CALL)).toMatchObject({
+      status: 'unlinked',
+      link: { state: 'unlinked', conversationId: null, reason: 'no Freshchat user with phone \u20260188' },
+      summary: 'none',
+      failure: null,
     });
   });
 });
@@ -142,12 +145,19 @@ describe('setting: freshchat_channel_id set, an unknown caller on a fresh instal
     expect(notes[0]).toMatchObject({ callId: String(UNKNOWN_CALL), messageType: 'private', actorId: SEED.agents.ava });
     expect(notes[0]!.lines.slice(0, 2)).toEqual(['Incoming call \u00b7 answered', 'Caller: +1 415 555 0188']);
     expect(newConversation.status).toBe('resolved');
-    expect(storedRecord(app, UNKNOWN_CALL)).toMatchObject({
-      conversationId: newConversation.conversation_id,
-      linkedBy: 'app',
-      reason: 'no Freshchat user with phone \u20260188; new user and conversation',
-      summary: true,
-      error: null,
+    expect(record(app, UNKNOWN_CALL)).toMatchObject({
+      status: 'synced',
+      link: {
+        state: 'linked',
+        conversationId: newConversation.conversation_id,
+        userId: created[0]!.id,
+        by: 'app',
+        reason: 'no Freshchat user with phone \u20260188; new user and conversation',
+      },
+      summary: 'written',
+      resolution: 'resolved',
+      uncertain: [],
+      failure: null,
     });
   });
 
@@ -155,10 +165,14 @@ describe('setting: freshchat_channel_id set, an unknown caller on a fresh instal
     const app = handle.get();
     const users = app.standins.freshchat.state.users.length;
     const conversations = app.standins.freshchat.state.conversations.length;
-    await replay(app, renamed(sequence('missed-inbound'), { 25847700: 25847801 }, '+14155550166'));
+    const asked = chatRequests(app).length;
+    const results = await replay(app, renamed(sequence('missed-inbound'), { 25847700: 25847801 }, '+14155550166'));
+    expect(logCodes(results)).toEqual(['skipped', 'unlinked']);
     expect(app.standins.freshchat.state.users).toHaveLength(users);
     expect(app.standins.freshchat.state.conversations).toHaveLength(conversations);
-    expect(storedRecord(app, 25847801)).toMatchObject({ unlinked: true, summary: false });
+    // Only the number's lookups: there is no conversation to read.
+    expect(chatRequests(app).slice(asked).map((r) => r.method + ' ' + r.path)).toEqual(Array(4).fill('GET /v2/users'));
+    expect(record(app, 25847801)).toMatchObject({ status: 'unlinked', link: { state: 'unlinked', conversationId: null }, summary: 'none' });
   });
 });
 
@@ -170,11 +184,11 @@ describe('setting: freshchat_channel_id set, an unknown caller after another cal
     // Jordan's call: the app looks up Ava and caches the mapping in its store.
     await replay(app, 'answered-inbound');
     await replay(app, answeredFromUnknown());
-    const record = storedRecord(app, UNKNOWN_CALL);
-    expect(record).toMatchObject({ summary: true, error: null });
+    const stored = record(app, UNKNOWN_CALL);
+    expect(stored).toMatchObject({ status: 'synced', summary: 'written', link: { state: 'linked' }, failure: null });
     const created = app.standins.freshchat.state.users.filter((u) => u.phone === UNKNOWN_NUMBER);
     expect(created).toHaveLength(1);
-    expect(appNotes(app, String(record!.conversationId), { callId: UNKNOWN_CALL, kind: 'summary' })).toHaveLength(1);
+    expect(appNotes(app, String(stored.link.conversationId), { callId: UNKNOWN_CALL, kind: 'summary' })).toHaveLength(1);
     // Every conversation the app created carries this account's app_id.
     for (const request of chatRequests(app, 'POST', '/v2/conversations')) {
       expect((request.body as { app_id?: string }).app_id).toBe(SEED.appId);

@@ -8,9 +8,11 @@ import {
   conversation,
   costOf,
   csatPosts,
+  dbOpsOf,
   FREE,
+  logCodes,
+  record,
   SEED,
-  storedRecord,
   useReplayedSample,
   type LocalApp,
 } from '../../support/scenario';
@@ -27,7 +29,8 @@ describe('scenario: a voicemail with a late recording, into a resolved conversat
   });
 
   test('Riley is found by the digits-only form, and the summary note lands in the resolved conversation', () => {
-    expect(chatRequests(app, 'GET', '/v2/users').map((r) => r.query.phone_no)).toEqual(['+14155550142', '(415) 555-0142', '4155550142']);
+    expect(chatRequests(app, 'GET', '/v2/users').map((r) => r.query.phone_no)).toEqual(['+14155550142', '14155550142', '(415) 555-0142', '4155550142']);
+    expect(logCodes(results)).toEqual(['skipped', 'skipped', 'synced', 'synced']);
     const summaries = appNotes(app, riley, { kind: 'summary' });
     expect(summaries).toHaveLength(1);
     expect(summaries[0]).toMatchObject({ callId: String(CALL), messageType: 'private', actorId: SEED.agents.defaultAgent });
@@ -55,21 +58,24 @@ describe('scenario: a voicemail with a late recording, into a resolved conversat
   });
 
   test('the stored record and what each event cost', () => {
-    expect(storedRecord(app, CALL)).toMatchObject({
-      conversationId: riley,
-      reason: 'matched user by phone \u20260142; most recent conversation (resolved)',
+    expect(record(app, CALL)).toMatchObject({
+      status: 'synced',
       outcome: 'voicemail',
-      summary: true,
-      reopened: true,
-      resolved: false,
-      error: null,
+      link: { state: 'linked', conversationId: riley, reason: 'matched user by phone \u20260142; most recent conversation (resolved)', by: 'app' },
+      summary: 'written',
+      resolution: 'reopened',
+      failure: null,
     });
     expect(costOf(results[0]!)).toEqual(FREE);
     expect(costOf(results[1]!)).toEqual(FREE); // the caller is recording the voicemail
     const outcome = costOf(results[2]!);
-    expect(outcome.requests).toBeLessThanOrEqual(7);
-    expect(outcome.dbOps).toBeLessThanOrEqual(4);
+    // Four phone forms, the user's conversations, the conversation, the note, the reopen.
+    expect(outcome.requests).toBeLessThanOrEqual(8);
     expect(outcome.templates).not.toContain('callerGetCallMetrics');
-    expect(costOf(results[3]!)).toMatchObject({ requests: 1, dbOps: 3, reads: 1, templates: ['chatPostMessage'] });
+    // The link read the conversation, status included: the reopen needs no second read.
+    expect(outcome.templates.filter((t) => t === 'chatGetConversation')).toHaveLength(1);
+    expect(dbOpsOf(results[2]!)).toEqual(['get call:' + CALL, 'set lk:' + CALL + ':0', 'set call:' + CALL, expect.stringMatching(/^update set rc:\d+$/), 'get app:drain']);
+    expect(costOf(results[3]!)).toMatchObject({ requests: 1, dbOps: 4, reads: 2, templates: ['chatPostMessage'] });
+    expect(dbOpsOf(results[3]!)).toEqual(['get call:' + CALL, 'set lk:' + CALL + ':1', 'set call:' + CALL, 'get app:drain']);
   });
 });

@@ -6,12 +6,13 @@ import {
   chatRequests,
   contractWatch,
   conversation,
+  logCodes,
+  record,
   renamed,
   replay,
   SEED,
   sequence,
   startScenarioApp,
-  storedRecord,
   type LocalApp,
 } from '../../support/scenario';
 
@@ -44,10 +45,15 @@ describe('which conversation a call goes to', () => {
     const id = twinConversation.conversation_id;
     expect(appNotes(app, id, { callId: 25847696 }).map((n) => n.kind)).toEqual(['summary', 'follow-up']);
     expect(appNotes(app, SEED.conversations.jordanOpen)).toEqual([]);
-    expect(storedRecord(app, 25847696)).toMatchObject({
-      conversationId: id,
-      ambiguous: true,
-      reason: 'matched user by phone \u20260123 (2 users share it; chose the one with the most recent conversation); most recent open conversation',
+    expect(record(app, 25847696)).toMatchObject({
+      status: 'synced',
+      link: {
+        state: 'linked',
+        conversationId: id,
+        userId: twin.id,
+        ambiguous: true,
+        reason: 'matched user by phone \u20260123 (2 users share it; chose the one with the most recent conversation); most recent open conversation',
+      },
     });
     expect(conversation(app, SEED.conversations.jordanOpen).status).toBe('assigned');
   });
@@ -60,14 +66,23 @@ describe('which conversation a call goes to', () => {
 
     test('a missed call creates nothing and stays unlinked', async () => {
       const conversations = app.standins.freshchat.state.conversations.length;
-      await replay(app, renamed(sequence('missed-inbound'), { 25847700: 25847703 }, LONELY_NUMBER));
+      const asked = chatRequests(app).length;
+      const results = await replay(app, renamed(sequence('missed-inbound'), { 25847700: 25847703 }, LONELY_NUMBER));
+      expect(logCodes(results)).toEqual(['skipped', 'unlinked']);
       expect(app.standins.freshchat.state.conversations).toHaveLength(conversations);
-      expect(storedRecord(app, 25847703)).toMatchObject({ unlinked: true, summary: false, reason: 'matched user by phone \u20260155; the user has no conversation' });
+      // The number, then the user's (empty) list of conversations: nothing else to read.
+      expect(chatRequests(app).slice(asked).map((r) => r.method + ' ' + r.path)).toEqual(['GET /v2/users', 'GET /v2/users/' + userId + '/conversations']);
+      expect(record(app, 25847703)).toMatchObject({
+        status: 'unlinked',
+        link: { state: 'unlinked', conversationId: null, reason: 'matched user by phone \u20260155; the user has no conversation' },
+        summary: 'none',
+      });
     });
 
     test('a voicemail creates a conversation for that user (no new user), the summary as its first message', async () => {
       const users = app.standins.freshchat.state.users.length;
-      await replay(app, renamed(sequence('voicemail'), { 25847710: 25847711 }, LONELY_NUMBER));
+      const results = await replay(app, renamed(sequence('voicemail'), { 25847710: 25847711 }, LONELY_NUMBER));
+      expect(logCodes(results)).toEqual(['skipped', 'skipped', 'synced', 'synced']);
       expect(app.standins.freshchat.state.users).toHaveLength(users);
       expect(chatRequests(app, 'POST', '/v2/users')).toEqual([]);
       const created = app.standins.freshchat.state.conversations.filter((c) => c.users.some((u) => u.id === userId));
@@ -79,9 +94,10 @@ describe('which conversation a call goes to', () => {
       ]);
       expect(notes[0]!.lines[0]).toBe('Incoming call \u00b7 voicemail');
       expect(created[0]!.status).not.toBe('resolved');
-      expect(storedRecord(app, 25847711)).toMatchObject({
-        conversationId: created[0]!.conversation_id,
-        reason: 'matched user by phone \u20260155; no conversation yet, new conversation',
+      expect(record(app, 25847711)).toMatchObject({
+        status: 'synced',
+        link: { state: 'linked', conversationId: created[0]!.conversation_id, userId, by: 'app', reason: 'matched user by phone \u20260155; no conversation yet, new conversation' },
+        summary: 'written',
       });
       expect(allAppNotes(app, { callId: 25847703 })).toEqual([]);
     });
