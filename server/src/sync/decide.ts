@@ -204,7 +204,9 @@ export function csatPostable(record: CallRecord, settings: Settings): boolean {
 }
 
 function csatPostableOnceResolved(record: CallRecord, settings: Settings): boolean {
-  return settings.resolvePolicy === 'answered' && record.csat.state === 'known' && record.csat.rating !== null && record.link.state === 'linked';
+  // A conversation created in this run (to_create) is linked by the time the rating is posted.
+  const linked = record.link.state === 'linked' || record.link.state === 'to_create';
+  return settings.resolvePolicy === 'answered' && record.csat.state === 'known' && record.csat.rating !== null && linked;
 }
 
 /** The call metrics are read after an answered call, and again once while the survey is open. */
