@@ -5,6 +5,7 @@ import { LocalRuntime, ManualClock } from '../../tools/runtime';
 import { loadSeedFile, startStandins, type Standins } from '../../tools/standins';
 import { recordShippedCoverage } from '../../tools/coverage/shipped-coverage';
 import { loadIparams, ROOT } from './fixtures';
+import { logLeaks } from './log-scan';
 
 export interface LocalApp {
   runtime: LocalRuntime;
@@ -38,6 +39,9 @@ export async function startLocalApp(iparamChanges: Record<string, unknown> = {})
     stop: async () => {
       recordShippedCoverage(ROOT, runtime.coverage());
       await standins.close();
+      // The log scan: whatever the test did, no key and no full number reached a log line.
+      const leaks = logLeaks(runtime.logs.map((entry) => entry.message), [String(iparams.freshchat_api_key), String(iparams.freshcaller_api_key)]);
+      if (leaks.length) throw new Error('log lines leak a key or a full phone number:\n' + leaks.slice(0, 5).join('\n'));
     },
   };
 }
