@@ -5,7 +5,7 @@
 import { array, boolean, looseObject, number, string, union, unknown } from 'zod';
 import type { PlatformRequest } from '../platform/types';
 import { ApiError } from './api-error';
-import { checkedId, parsed, sent, sentOrNull } from './responses';
+import { checkedId, checkedPhone, parsed, sent, sentOrNull } from './responses';
 
 export interface ChatUser {
   id: string;
@@ -188,7 +188,8 @@ export function createFreshchatClient(platformRequest: PlatformRequest, onReques
     },
 
     findUsersByPhone: async (phone) => {
-      const answer = await sentOrNull(FRESHCHAT, 'chatFindUsersByPhone', request.invokeTemplate('chatFindUsersByPhone', { context: { phone_no: phone } }));
+      const phone_no = checkedPhone(FRESHCHAT, 'chatFindUsersByPhone', phone);
+      const answer = await sentOrNull(FRESHCHAT, 'chatFindUsersByPhone', request.invokeTemplate('chatFindUsersByPhone', { context: { phone_no } }));
       if (!answer) return [];
       const users = parsed(FRESHCHAT, 'chatFindUsersByPhone', answer, usersSchema).users || [];
       return users.map((user) => ({ id: user.id, phone: typeof user.phone === 'string' ? user.phone : null }));
