@@ -18,8 +18,8 @@ export interface DrainLimits {
 
 /** A scheduled drain leaves 15 requests and 15 operations of its minute for live events. */
 export const SCHEDULED_DRAIN: DrainLimits = { requests: 35, dbOps: 35, items: 50 };
-/** A live event with budget to spare takes a little pending work. */
-export const EVENT_DRAIN: DrainLimits = { requests: 10, dbOps: 8, items: 2 };
+/** A live event that spent little takes a little pending work: this much on top of its own. */
+export const EVENT_DRAIN: DrainLimits = { requests: 14, dbOps: 8, items: 2 };
 /** What one item may cost at most: the drain stops before starting one it could not finish. */
 const ITEM_COST = { requests: 12, dbOps: 6 };
 /**

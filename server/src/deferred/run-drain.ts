@@ -40,7 +40,8 @@ export async function runScheduledWork(work: ScheduledWork, deps: SyncDeps, mete
   const next: DrainState = { head: report.head, reconciledTo: rec.reconciledTo, backlog: report.left };
   if (JSON.stringify(next) !== JSON.stringify(state)) await deps.store.writeDrainState(next);
   const detail = 'ran ' + (report.ran + ran) + ', left ' + report.left + (report.throttled ? ' (throttled)' : '') + '; reconciled ' + rec.report.listed + ' listed, ' + rec.report.synced + ' synced' + (rec.report.failure ? ' (listing stopped: ' + rec.report.failure + ')' : '');
-  return outcome(report.ran + ran + rec.report.synced > 0 ? 'synced' : 'nothing', null, { detail });
+  const wrote = report.codes.indexOf('synced') >= 0 || rec.report.synced > 0 || ran > 0;
+  return outcome(wrote ? 'synced' : 'nothing', null, { detail });
 }
 
 /** Calls carried by a schedule run now while the budget allows; the rest join the queue. */
@@ -65,9 +66,12 @@ function itemsOf(work: ScheduledWork, now: number): QueueItem[] {
 }
 
 /** A live event's share: only when the last drain left work, and within a small budget. */
-export async function takePendingWork(deps: SyncDeps, meter: Meter, limits: DrainLimits): Promise<DrainReport | null> {
+export async function takePendingWork(deps: SyncDeps, meter: Meter, share: DrainLimits): Promise<DrainReport | null> {
+  // The share comes on top of what the event itself spent, and only when that was little.
+  if (meter.requests > share.requests) return null;
   const state = await deps.store.readDrainState();
   if (!state.backlog) return null;
+  const limits: DrainLimits = { requests: meter.requests + share.requests, dbOps: meter.dbOps + share.dbOps, items: share.items };
   const report = await drain(deps, meter, limits, state.head);
   await deps.store.writeDrainState({ head: report.head, reconciledTo: state.reconciledTo, backlog: report.left });
   return report;

@@ -57,7 +57,7 @@ function parsedCall(raw: unknown, root: string | null): { call: Call } | Pipelin
 }
 
 function unrun(result: ReturnType<typeof outcome>, retryAfterSeconds: number | null): PipelineResult {
-  return Object.assign(result, { record: null, settledNow: false, retryAfterSeconds });
+  return Object.assign(result, { record: null, settledNow: false, retryAfterSeconds, priorRetryAt: null });
 }
 
 /**
@@ -70,10 +70,30 @@ export async function afterRun(result: PipelineResult, callId: string, previous:
   const record = result.record;
   if (savedFirst(result)) await ensureRecurring(deps);
   if (result.settledNow && record) await bestEffort(() => deps.store.markSettled(settledSlotOf(record.created || deps.now()), result.callId || callId), notes, 'settled');
-  if (result.code === 'deferred' || result.code === 'busy') notes.push(await retryLater(result, callId, previous, deps));
+  const later = await laterWork(result, callId, previous, deps);
+  if (later) notes.push(later);
   const look = lookDue(result, previous, deps.now());
   if (look) notes.push('look ' + (await enqueue(deps, look)));
   return notes;
+}
+
+/** A retry for a run that could not finish, or a permanent failure recorded for one that never will. */
+function laterWork(result: PipelineResult, callId: string, previous: QueueItem | null, deps: SyncDeps): Promise<string> | null {
+  if (result.code === 'deferred' || result.code === 'busy') return retryPending(result, previous, deps.now()) ? null : retryLater(result, callId, previous, deps);
+  return unreadable(result, previous) ? giveUp(result, result.callId || callId, deps, 'the call cannot be read from Freshcaller: ') : null;
+}
+
+/** A queued call Freshcaller no longer has, or describes in a shape the app cannot read: for good. */
+function unreadable(result: PipelineResult, previous: QueueItem | null): boolean {
+  return result.code === 'failed' && !result.record && previous !== null;
+}
+
+/**
+ * A call event or reconciliation ran a call whose queued retry is still ahead: that retry goes
+ * on, and a second one would double the attempts and restart the horizon.
+ */
+function retryPending(result: PipelineResult, previous: QueueItem | null, now: number): boolean {
+  return !previous && result.priorRetryAt !== null && result.priorRetryAt > now - 10 * 60000;
 }
 
 /** The first save of a call: the recurring drain (and reconciliation) must exist. */
@@ -99,15 +119,15 @@ async function retryLater(result: PipelineResult, callId: string, previous: Queu
   const now = deps.now();
   const attempts = previous ? previous.attempts + 1 : 1;
   const since = previous ? previous.since : now;
-  if (now - since >= HORIZON_MS && result.callId) return giveUp(result, result.callId, deps);
+  if (now - since >= HORIZON_MS) return giveUp(result, result.callId || callId, deps, 'gave up after 24 hours of retries: ');
   const due = Math.max(result.retryAt || now, now + backoffMs(attempts));
   const item: QueueItem = { call: callId, kind: previous ? previous.kind : 'retry', due, attempts, since };
   return 'retry ' + (await enqueue(deps, item));
 }
 
-async function giveUp(result: PipelineResult, rootId: string, deps: SyncDeps): Promise<string> {
+async function giveUp(result: PipelineResult, rootId: string, deps: SyncDeps, why: string): Promise<string> {
   const failure = result.failure;
-  const reason = 'gave up after 24 hours of retries: ' + (failure ? failure.reason : 'the call stayed busy');
+  const reason = why + (failure ? failure.reason : result.detail || 'the call stayed busy');
   const input = { rootId, call: null, isLeg: false, outcome: null, logType: null };
   await runPipeline(input, deps, { giveUp: { code: 'gave_up', reason, status: failure ? failure.status : 0, transient: false } });
   return 'gave up';

@@ -2,6 +2,7 @@
 // short lines, no absent values, and always one stable identifying line last, which the
 // Freshchat sidebar looks for.
 import { formatPhone, maskedNumber } from './phone';
+import { fingerprint } from './fingerprint';
 import { redactCardNumbers } from './redact';
 import type { CsatResult, Direction, FollowUpItem, NoteKind, Outcome, SummaryNoteInput } from './types';
 
@@ -76,27 +77,24 @@ export function renderFollowUp(callId: string, items: FollowUpItem[]): string {
 }
 
 /**
- * The block a follow-up item adds to a note, as renderFollowUp writes it (notes not cut). A
- * write whose answer was lost is looked for by these blocks, one by one, so a later note that
- * merges newer facts still proves the older ones were written.
+ * What identifies a follow-up item in a note: the fingerprint of the first line it adds, line
+ * endings normalised and cut at 200 characters (a long note is shortened at its end). A write
+ * whose answer was lost is looked for by these keys, item by item, so a later note that merges
+ * newer facts still proves the older ones were written.
  */
-export function followUpBlock(item: FollowUpItem): string {
-  return (followUpLine(item, item.kind === 'notes' ? cleanNotes(item.text) : '') || '').trim();
+export function followUpKey(item: FollowUpItem): string {
+  return lineKey(followUpLine(item, item.kind === 'notes' ? cleanNotes(item.text) : '') || '');
 }
 
-/** The blocks of a follow-up note the app wrote, split where a follow-up label starts a line. */
-export function followUpBlocksOf(note: string): string[] {
-  const lines = note.replace(/\s+$/, '').split(/\r?\n/).slice(0, -1);
-  const blocks: string[] = [];
-  for (const line of lines) {
-    const last = blocks.length - 1;
-    if (last < 0 || FOLLOW_UP_LABELS.some((label) => line.indexOf(label) === 0)) blocks.push(line);
-    else blocks[last] += '\n' + line;
-  }
-  return blocks.map((block) => block.trim());
+/** The keys of every line of a note: an item is in the note when its key is among them. */
+export function lineKeysOf(note: string): string[] {
+  return note.split(/\r?\n/).map(lineKey);
 }
 
-const FOLLOW_UP_LABELS = ['Call notes updated: ', 'Recording ready: ', 'CSAT: ', 'Transferred to: '];
+function lineKey(text: string): string {
+  const first = text.replace(/\r\n?/g, '\n').split('\n')[0] || '';
+  return fingerprint(first.trim().slice(0, 200));
+}
 
 export function renderMovedNote(callId: string, toConversationId: string): string {
   const line = 'The note for Freshcaller call ' + callId + ' moved to conversation ' + toConversationId + '.';

@@ -3,7 +3,7 @@
 // again from the record once the reads are applied. Each rule of the sync lives in exactly one
 // function here, named in docs/architecture.md "Where each rule lives".
 import { fingerprint } from '../domain/fingerprint';
-import { followUpBlock } from '../domain/render-note';
+import { followUpKey } from '../domain/render-note';
 import type { FollowUpItem, Outcome, Settings } from '../domain/types';
 import { notesOf, recordingUrlOf, timeOf, type CallInput } from './call-input';
 import type { CallRecord } from './record';
@@ -56,7 +56,7 @@ export function planReads(state: RunState, d: Decision): ReadStep[] {
   const reads: ReadStep[] = [];
   if (linkDue(state, d)) reads.push({ kind: 'link', mayCreate: mayCreate(record, d) });
   if (csatReadDue(record, d)) reads.push({ kind: 'read_csat' });
-  if (notesCheckDue(record)) reads.push({ kind: 'verify_notes' });
+  if (notesCheckDue(record, d)) reads.push({ kind: 'verify_notes' });
   if (statusReadDue(state, d)) reads.push({ kind: 'conversation_status' });
   return reads;
 }
@@ -96,9 +96,22 @@ function csatDue(record: CallRecord, settings: Settings, resolvingNow: boolean):
   return csatPostable(record, settings) || (resolvingNow && csatPostableOnceResolved(record, settings));
 }
 
-function notesCheckDue(record: CallRecord): boolean {
-  const unsure = record.uncertain.indexOf('summary') >= 0 || record.uncertain.indexOf('conversation') >= 0 || record.uncertainFollowUps.length > 0;
-  return unsure && record.link.state === 'linked';
+/** Only a run with the root call's own facts can tell what a found note holds and what it lacks. */
+function notesCheckDue(record: CallRecord, d: Decision): boolean {
+  return notesUncertain(record) && record.link.state === 'linked' && !!d.input.call && !d.input.isLeg;
+}
+
+/** A write whose answer was lost less than this ago may still land: it is checked only after. */
+export const UNCERTAIN_SETTLE_MS = 60000;
+
+/** An earlier write may still be landing: checking now could miss it and write it twice. */
+export function waitsForEarlierWrite(record: CallRecord, now: number): boolean {
+  const unsure = notesUncertain(record) || record.uncertain.length > 0;
+  return unsure && record.uncertainAt !== null && now - record.uncertainAt < UNCERTAIN_SETTLE_MS;
+}
+
+export function notesUncertain(record: CallRecord): boolean {
+  return record.uncertain.indexOf('summary') >= 0 || record.uncertain.indexOf('conversation') >= 0 || record.uncertainFollowUps.length > 0;
 }
 
 /** A permanent failure (401, 403, 404, 422, or the horizon) waits for an agent's Retry. */
@@ -110,8 +123,7 @@ function blocked(record: CallRecord): boolean {
 function linkDue(state: RunState, d: Decision): boolean {
   const link = state.record.link.state;
   if (link !== 'none' && link !== 'to_create') return false;
-  const asLinked: RunState = { record: Object.assign({}, state.record, { link: Object.assign({}, state.record.link, { state: 'linked' }) }), conversationStatus: 'resolved' };
-  return planWrites(asLinked, d).length > 0;
+  return planWrites(asLinked(state), d).length > 0;
 }
 
 /** product rule: a new conversation only for an answered call or a voicemail, when a channel is set. */
@@ -161,8 +173,8 @@ export function legsToFold(record: CallRecord): CallRecord['transfers'] {
 }
 
 export function isUncertain(record: CallRecord, item: FollowUpItem): boolean {
-  const block = fingerprint(followUpBlock(item));
-  return record.uncertainFollowUps.some((entry) => entry === 'any::' || entry.split(':')[1] === block);
+  const key = followUpKey(item);
+  return record.uncertainFollowUps.some((entry) => entry === 'any::' || entry.split(':')[1] === key);
 }
 
 /** The rating goes into a note when it will not be posted: resolve_policy never, or Freshchat refused it. */
@@ -226,9 +238,18 @@ function isStale(record: CallRecord, updated: string | null | undefined): boolea
   return time !== null && seen !== null && time < seen;
 }
 
-/** Kinds of the writes a run may make, for its claim: a run that dies leaves them to be checked. */
-export function writeKinds(steps: Step[]): string[] {
-  return steps.filter((step) => isWrite(step)).map((step) => step.kind);
+/**
+ * Kinds of the writes a run may make, for its claim: a run that dies leaves them to be checked.
+ * A call still to be linked names the writes it would make once linked.
+ */
+export function writeKinds(steps: Step[], state: RunState, d: Decision): string[] {
+  const writes = steps.filter((step) => isWrite(step)).map((step) => step.kind);
+  if (!linkDue(state, d)) return writes;
+  return writes.concat(planWrites(asLinked(state), d).map((w) => w.kind), ['create_conversation']);
+}
+
+function asLinked(state: RunState): RunState {
+  return { record: Object.assign({}, state.record, { link: Object.assign({}, state.record.link, { state: 'linked' }) }), conversationStatus: 'resolved' };
 }
 
 export function isWrite(step: Step): step is WriteStep {

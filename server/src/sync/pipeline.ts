@@ -5,7 +5,7 @@
 import { ApiError } from '../clients/api-error';
 import { StoreError } from '../state/store';
 import type { CallInput } from './call-input';
-import { decide, planReads, planWrites, writeKinds, type Decision, type RunState, type WriteStep } from './decide';
+import { decide, planReads, planWrites, waitsForEarlierWrite, writeKinds, type Decision, type RunState, type WriteStep } from './decide';
 import type { SyncDeps } from './deps';
 import { gather, gatherAuthor, type Gathered } from './gather';
 import type { RunCode, RunOutcome } from './outcome';
@@ -27,6 +27,8 @@ export interface PipelineResult extends RunOutcome {
   settledNow: boolean;
   /** Seconds a rate-limited answer asked the app to wait. */
   retryAfterSeconds: number | null;
+  /** When the queued retry that was pending before this run was due (null: none). */
+  priorRetryAt: number | null;
 }
 
 export interface PipelineOptions {
@@ -51,13 +53,13 @@ export async function runPipeline(input: CallInput, deps: SyncDeps, options: Pip
   const absorbed: RunState = { record: absorbCall(before, input, d.now), conversationStatus: null };
   const steps = decide(absorbed, d);
   if (steps.length === 0 && same(absorbed.record, before)) return unsaved('nothing', input, stored, 'nothing new to sync');
-  const dead = await takeClaim(deps, input.rootId, before.v, writeKinds(steps), d.now);
+  const dead = await takeClaim(deps, input.rootId, before.v, writeKinds(steps, absorbed, d), d.now);
   if (dead === null) return unsaved('busy', input, stored, 'another run is syncing this call', d.now + FIRST_RETRY_MS);
-  return save(await attemptSteps(withDeadRun(absorbed, dead), d, deps), d, deps, before);
+  return save(await attemptSteps(withDeadRun(absorbed, dead, d.now), d, deps), d, deps, before);
 }
 
-function withDeadRun(state: RunState, dead: string[]): RunState {
-  return dead.length ? { record: applyDeadRun(state.record, dead), conversationStatus: null } : state;
+function withDeadRun(state: RunState, dead: string[], now: number): RunState {
+  return dead.length ? { record: applyDeadRun(state.record, dead, now), conversationStatus: null } : state;
 }
 
 /** The retry horizon passed: the failure is recorded as permanent, under a claim like any run. */
@@ -69,6 +71,7 @@ async function recordGiveUp(before: CallRecord, failure: FailureInfo, d: Decisio
 
 async function attemptSteps(start: RunState, d: Decision, deps: SyncDeps): Promise<Attempt> {
   const attempt: Attempt = { state: start, done: [], gathered: null, failure: null, retryAfterSeconds: null, busy: null };
+  if (waitsForEarlierWrite(start.record, d.now)) return Object.assign(attempt, { busy: 'an earlier write may still land; checked again later' });
   let step: WriteStep | null = null;
   try {
     attempt.state = await gather(attempt.state, planReads(attempt.state, d), d, deps, attempt.done);
@@ -81,13 +84,13 @@ async function attemptSteps(start: RunState, d: Decision, deps: SyncDeps): Promi
       attempt.done.push(next.kind);
     }
   } catch (err) {
-    catchStepFailure(attempt, err, step);
+    catchStepFailure(attempt, err, step, d.now);
   }
   return attempt;
 }
 
 /** Expected failures end the run with what succeeded kept; anything else is a bug and escapes. */
-function catchStepFailure(attempt: Attempt, err: unknown, step: WriteStep | null): void {
+function catchStepFailure(attempt: Attempt, err: unknown, step: WriteStep | null, now: number): void {
   if (err instanceof Busy) {
     attempt.busy = err.what;
     return;
@@ -95,7 +98,7 @@ function catchStepFailure(attempt: Attempt, err: unknown, step: WriteStep | null
   if (err instanceof ApiError) {
     attempt.failure = { code: err.code, reason: err.reason, status: err.status, transient: err.transient };
     attempt.retryAfterSeconds = err.retryAfterSeconds;
-    if (step) attempt.state = { record: applyWriteFailure(attempt.state.record, step, attempt.failure), conversationStatus: attempt.state.conversationStatus };
+    if (step) attempt.state = { record: applyWriteFailure(attempt.state.record, step, attempt.failure, now), conversationStatus: attempt.state.conversationStatus };
     return;
   }
   if (err instanceof StoreError) {
@@ -126,6 +129,7 @@ async function save(attempt: Attempt, d: Decision, deps: SyncDeps, before: CallR
     record,
     settledNow: isSettled(record) && !isSettled(before),
     retryAfterSeconds: attempt.retryAfterSeconds,
+    priorRetryAt: before.failure && !before.failure.permanent ? before.failure.nextAt : null,
   };
 }
 
@@ -182,7 +186,7 @@ async function saveCache(gathered: Gathered | null, deps: SyncDeps, done: string
 }
 
 function unsaved(code: RunCode, input: CallInput, record: CallRecord | null, detail: string, retryAt: number | null = null): PipelineResult {
-  return { code, callId: input.rootId, steps: [], failure: null, detail, retryAt, record, settledNow: false, retryAfterSeconds: null };
+  return { code, callId: input.rootId, steps: [], failure: null, detail, retryAt, record, settledNow: false, retryAfterSeconds: null, priorRetryAt: null };
 }
 
 function same(a: CallRecord, b: CallRecord): boolean {

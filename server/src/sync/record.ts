@@ -82,6 +82,8 @@ export const callRecordSchema = looseObject({
   uncertain: array(oneOf(UNCERTAIN_WRITES)),
   /** Fingerprints of follow-up blocks whose write may have happened (see uncertain). */
   uncertainFollowUps: array(string()),
+  /** When the last uncertain write was made: until it is a minute old it may still land. */
+  uncertainAt: number().nullable(),
   failure: failure.nullable(),
 });
 
@@ -107,6 +109,7 @@ export function emptyCallRecord(): CallRecord {
     transfers: [],
     uncertain: [],
     uncertainFollowUps: [],
+    uncertainAt: null,
     failure: null,
   };
 }
@@ -116,8 +119,43 @@ export function emptyCallRecord(): CallRecord {
  * rather than crashing: the identifying line on every note means nothing is written twice.
  */
 export function readCallRecord(value: unknown): CallRecord {
-  const parsed = callRecordSchema.safeParse(fillDefaults(value, emptyCallRecord() as unknown as Record<string, unknown>));
+  const parsed = callRecordSchema.safeParse(fillDefaults(fromFirstVersion(value), emptyCallRecord() as unknown as Record<string, unknown>));
   return parsed.success ? parsed.data : emptyCallRecord();
+}
+
+/** The first version's CSAT states, by the states they became. */
+const FIRST_VERSION_CSAT: Record<string, CsatState> = { none: 'none', waiting: 'waiting', to_post: 'known', posted: 'posted', noted: 'noted', gave_up: 'gave_up' };
+
+/**
+ * A record the app's first version wrote (flat fields, `summary: true`) is read into the states
+ * it stands for, so an upgrade never writes a call's summary a second time.
+ */
+function fromFirstVersion(value: unknown): unknown {
+  if (!isPlainObject(value) || typeof value.summary !== 'boolean') return value;
+  const old = value;
+  const transfers = Array.isArray(old.transfers) ? (old.transfers as Array<Record<string, unknown>>) : [];
+  return Object.assign({}, old, {
+    link: firstVersionLink(old),
+    summary: old.summary ? 'written' : 'none',
+    uncertain: old.pendingSummary === true ? ['summary'] : [],
+    resolution: firstVersionResolution(old),
+    csat: { state: FIRST_VERSION_CSAT[String(old.csat)] || 'unknown', rating: old.csatRating, key: old.csatKey, looks: 0, lookAt: null },
+    transfers: transfers.map((t) => ({ leg: t.leg, agentName: t.agentName, durationSeconds: t.durationSeconds, written: t.posted === true })),
+    status: 'pending',
+    failure: null,
+  });
+}
+
+function firstVersionLink(old: Record<string, unknown>): Record<string, unknown> {
+  const linked = typeof old.conversationId === 'string' && old.conversationId !== '';
+  const reason = typeof old.reason === 'string' ? old.reason : null;
+  if (!linked) return { state: old.unlinked === true ? 'unlinked' : 'none', conversationId: null, userId: null, reason, ambiguous: false, by: null };
+  return { state: 'linked', conversationId: old.conversationId, userId: null, reason, ambiguous: old.ambiguous === true, by: old.linkedBy === 'agent' ? 'agent' : 'app' };
+}
+
+function firstVersionResolution(old: Record<string, unknown>): string {
+  if (old.resolved === true) return 'resolved';
+  return old.reopened === true ? 'reopened' : 'none';
 }
 
 /** The store turns [] into nothing and '' into null; restore the defaults before validating. */

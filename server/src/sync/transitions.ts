@@ -3,13 +3,13 @@
 // pipeline calls these and nothing else changes a record.
 import { mapCsat } from '../domain/csat';
 import { fingerprint } from '../domain/fingerprint';
-import { followUpBlock, followUpBlocksOf } from '../domain/render-note';
+import { followUpKey, lineKeysOf } from '../domain/render-note';
 import type { FollowUpItem, Settings } from '../domain/types';
 import type { Call } from '../events/call-event';
 import { durationOf, notesOf, recordingUrlOf, timeOf, type CallInput } from './call-input';
 import { CSAT_LOOK_DELAY_MS, csatForNote, csatLooksLeft, type RunState, type WriteStep } from './decide';
 import type { ConversationChoice } from './choose-conversation';
-import type { CallRecord, CallStatus, RecordFailure, UncertainWrite } from './record';
+import type { CallRecord, CallStatus, RecordFailure, TransferRecord, UncertainWrite } from './record';
 
 /** An uncertain follow-up entry that covers every owed item. */
 export const ANY_FOLLOW_UP = 'any::';
@@ -101,16 +101,19 @@ export function applyVerification(record: CallRecord, input: CallInput, notes: A
   const summary = notes.find((n) => n.kind === 'summary');
   if (summary && next.summary === 'none') next = adoptSummary(next, input, summary.text, settings);
   next.uncertain = next.uncertain.filter((w) => w !== 'summary' && w !== 'conversation');
-  const blocks = notes.filter((n) => n.kind === 'follow-up').reduce<string[]>((all, n) => all.concat(followUpBlocksOf(n.text).map(fingerprint)), []);
+  const keys = notes.filter((n) => n.kind === 'follow-up').reduce<string[]>((all, n) => all.concat(lineKeysOf(n.text)), []);
   for (const item of owed) {
-    if (blocks.indexOf(fingerprint(followUpBlock(item))) >= 0) next = markItemWritten(next, item.kind, itemFact(item));
+    if (keys.indexOf(followUpKey(item)) >= 0) next = markItemWritten(next, item.kind, itemFact(item));
   }
   next.uncertainFollowUps = [];
+  next.uncertainAt = null;
   return next;
 }
 
 function adoptSummary(record: CallRecord, input: CallInput, text: string, settings: Settings): CallRecord {
   const next = markSummaryWritten(record, input, null, settings);
+  // Legs the found summary does not name are still owed as "Transferred to" follow-ups.
+  next.transfers.forEach((t, i) => (t.written = (record.transfers[i] as TransferRecord).written || text.indexOf(t.agentName || 'another agent') >= 0));
   const call = input.call;
   // Facts the found summary does not hold yet are owed as follow-ups, not taken as written.
   const notes = call ? notesOf(call) : '';
@@ -214,10 +217,13 @@ const ITEM_WRITTEN: Record<string, (next: CallRecord, fact: string) => void> = {
   },
 };
 
-/** Failures after which Freshchat may have done the write although the app saw an error. */
-const MAY_HAVE_ACTED = ['timeout', 'unreachable', 'server'];
+/**
+ * Failures after which Freshchat may have done the write although the app saw an error; an
+ * unreadable answer (bad_response) came with a success status, so the write happened.
+ */
+const MAY_HAVE_ACTED = ['timeout', 'unreachable', 'server', 'bad_response'];
 /** A CSAT post cannot be checked afterwards; only a lost answer (no status at all) counts as maybe done. */
-const CSAT_MAY_HAVE_ACTED = ['timeout', 'unreachable'];
+const CSAT_MAY_HAVE_ACTED = ['timeout', 'unreachable', 'bad_response'];
 
 const UNCERTAIN_OF: Partial<Record<WriteStep['kind'], UncertainWrite>> = {
   create_user: 'user',
@@ -228,14 +234,15 @@ const UNCERTAIN_OF: Partial<Record<WriteStep['kind'], UncertainWrite>> = {
 };
 
 /** A write failed: what it may have done is marked to be checked before it is redone. */
-export function applyWriteFailure(record: CallRecord, step: WriteStep, failure: FailureInfo): CallRecord {
+export function applyWriteFailure(record: CallRecord, step: WriteStep, failure: FailureInfo, now: number): CallRecord {
   const next = copy(record);
   if (step.kind === 'post_csat') return csatFailed(next, failure);
   if (failure.code === 'not_found' && next.link.by === 'app') return relinkAfterGone(next);
-  return MAY_HAVE_ACTED.indexOf(failure.code) < 0 ? next : markUncertain(next, step);
+  return MAY_HAVE_ACTED.indexOf(failure.code) < 0 ? next : markUncertain(next, step, now);
 }
 
-function markUncertain(next: CallRecord, step: WriteStep): CallRecord {
+function markUncertain(next: CallRecord, step: WriteStep, now: number): CallRecord {
+  next.uncertainAt = now;
   const uncertain = UNCERTAIN_OF[step.kind];
   if (uncertain && next.uncertain.indexOf(uncertain) < 0) next.uncertain.push(uncertain);
   return step.kind === 'post_follow_up' ? withUncertainItems(next, step.items) : next;
@@ -252,29 +259,37 @@ function csatFailed(record: CallRecord, failure: FailureInfo): CallRecord {
 /** The conversation the app linked is gone: the call is linked again on the next run. */
 function relinkAfterGone(record: CallRecord): CallRecord {
   record.link = { state: 'none', conversationId: null, userId: record.link.userId, reason: 'the linked conversation no longer exists; linking again', ambiguous: false, by: null };
+  // What was written went with the conversation: the new one gets the summary, facts and all.
   record.resolution = 'none';
+  record.summary = 'none';
+  record.notesFp = null;
+  record.recordingFp = null;
+  for (const t of record.transfers) t.written = false;
   return record;
 }
 
 function withUncertainItems(record: CallRecord, items: FollowUpItem[]): CallRecord {
   for (const item of items) {
-    const entry = item.kind + ':' + fingerprint(followUpBlock(item)) + ':' + itemFact(item);
+    const entry = item.kind + ':' + followUpKey(item) + ':' + itemFact(item);
     if (record.uncertainFollowUps.indexOf(entry) < 0) record.uncertainFollowUps.push(entry);
   }
   return record;
 }
 
 /** A run that died with writes under way (its claim names them): each is checked before it is redone. */
-export function applyDeadRun(record: CallRecord, writes: string[]): CallRecord {
+export function applyDeadRun(record: CallRecord, writes: string[], now: number): CallRecord {
   const next = copy(record);
-  for (const kind of writes) {
-    const uncertain = UNCERTAIN_OF[kind as WriteStep['kind']];
-    if (uncertain && next.uncertain.indexOf(uncertain) < 0) next.uncertain.push(uncertain);
-    if (kind === 'post_csat' && next.csat.state === 'known') next.csat.state = 'unconfirmed';
-  }
+  if (writes.length) next.uncertainAt = now;
+  for (const kind of writes) markDeadWrite(next, kind);
   // Follow-ups of a dead run are not named one by one: every owed one is checked.
   if (writes.indexOf('post_follow_up') >= 0) next.uncertainFollowUps.push(ANY_FOLLOW_UP);
   return next;
+}
+
+function markDeadWrite(next: CallRecord, kind: string): void {
+  const uncertain = UNCERTAIN_OF[kind as WriteStep['kind']];
+  if (uncertain && next.uncertain.indexOf(uncertain) < 0) next.uncertain.push(uncertain);
+  if (kind === 'post_csat' && next.csat.state === 'known') next.csat.state = 'unconfirmed';
 }
 
 /** Ends a run: the failure (or none), the derived status, the next version. */
