@@ -124,9 +124,8 @@ export class FakePlatform implements Platform {
       }),
   };
 
-  now(): number {
-    return this.time;
-  }
+  /** An own property, like the port globals-port.ts builds (metered() copies own properties only). */
+  readonly now = (): number => this.time;
 
   /** The next `times` operations `op` (on a key equal to, starting with or matching `key`) reject with `error`. */
   failDb(op: DbOp, error: unknown, key: string | RegExp | null = null, times = 1): this {
