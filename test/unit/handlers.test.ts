@@ -65,6 +65,21 @@ describe('call handlers: events that change nothing cost nothing', () => {
     expect(runLines(platform.logs)).toEqual([{ level: 'info', source: 'onScheduledEvent', code: 'skipped', callId: 'unknown' }]);
   });
 
+  test('onScheduledEvent of the drain with nothing queued: one line with what it spent', async () => {
+    const platform = new FakePlatform();
+    platform.responses.set('callerListCalls', () => Promise.resolve({ status: 200, headers: {}, response: JSON.stringify({ calls: [] }) }));
+    await onScheduledEvent({ data: { kind: 'drain' }, iparams: {} }, platform);
+    expect(runLines(platform.logs)).toEqual([{ level: 'info', source: 'onScheduledEvent', code: 'nothing', callId: 'unknown' }]);
+    expect(platform.logs[0]!.message).toMatch(/ · \d+ requests, \d+ storage ops$/);
+  });
+
+  test('onScheduledEvent with the storage budget spent: storage_deferred, logged as an error, never thrown', async () => {
+    const platform = new FakePlatform();
+    platform.dbBudget = 0;
+    await expect(onScheduledEvent({ data: { kind: 'drain' }, iparams: {} }, platform)).resolves.toEqual({});
+    expect(runLines(platform.logs)).toEqual([{ level: 'error', source: 'onScheduledEvent', code: 'storage_deferred', callId: 'unknown' }]);
+  });
+
   test('onScheduledEvent without a payload does nothing', async () => {
     const platform = new FakePlatform();
     await expect(onScheduledEvent(undefined, platform)).resolves.toEqual({});

@@ -69,6 +69,24 @@ describe('runPipeline: a first sync', () => {
     expect(deps.chat.csat).toHaveLength(1);
   });
 
+  test('a new conversation for a call with no agent: the default agent writes, the app id is read once and cached', async () => {
+    const deps = syncDepsFor({ iparams: { freshchat_channel_id: 'ch-1' } });
+    const agentless = input({ call: call((raw) => { raw.assigned_agent_id = null; raw.assigned_agent_name = null; }) });
+    await runPipeline(agentless, deps);
+    expect(deps.chat.created).toMatchObject([{ appId: 'app-1', channelId: 'ch-1', actorId: DEFAULT_AGENT }]);
+    expect(deps.platform.store.get('app:cache')).toEqual({ appId: 'app-1' });
+    expect(deps.caller.count('getUser')).toBe(0);
+  });
+
+  test('a transfer folded in before the summary is written into the summary, not a follow-up', async () => {
+    const deps = world();
+    seed(deps, { v: 1, outcome: null, created: 1, transfers: [{ leg: '25847697', agentName: 'Dan Fischer', durationSeconds: 42, written: false }] });
+    const result = await runPipeline(input(), deps);
+    expect(result.steps).toEqual(['link', 'read_csat', 'post_summary', 'resolve']);
+    expect(deps.chat.notesIn('c1')[0]!.text).toContain('Transferred to: Dan Fischer (42s)');
+    expect(saved(deps).transfers[0]!.written).toBe(true);
+  });
+
   test('nothing new: no claim, one storage read, no request', async () => {
     const deps = world();
     seed(deps, afterFirstSync());

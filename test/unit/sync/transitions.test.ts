@@ -70,6 +70,14 @@ describe('absorbCall', () => {
     expect(absorbCall(once, leg('25847698', 'Eve'), NOW).transfers.map((t) => t.leg)).toEqual(['25847697', '25847698']);
   });
 
+  test('a leg without a billed duration takes the customer\'s', () => {
+    const unbilled = leg();
+    (unbilled.call as { bill_duration?: number | null }).bill_duration = null;
+    expect(absorbCall(record(), unbilled, NOW).transfers[0]!.durationSeconds).toBe(184);
+    (unbilled.call as { participants: unknown[] }).participants = [];
+    expect(absorbCall(record(), unbilled, NOW).transfers[0]!.durationSeconds).toBeNull();
+  });
+
   test('a leg nobody answered is no transfer; a leg without an agent name is "another agent" later (null here)', () => {
     const missedLeg = Object.assign(leg(), { outcome: 'missed' as const });
     expect(absorbCall(record(), missedLeg, NOW).transfers).toEqual([]);
