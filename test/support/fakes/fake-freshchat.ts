@@ -2,7 +2,7 @@
 // a fake instead of stubbing platform globals or asserting on URL strings. It keeps
 // users, conversations and what was written to them, records every call by method name so a
 // test can count requests, and can be told to fail a method with an ApiError.
-import { ApiError, type ApiErrorCode } from '../../../server/src/clients/api-error';
+import { ApiError, type ApiErrorCode, type ApiErrorFields } from '../../../server/src/clients/api-error';
 import type {
   ChatAgent,
   ChatConversation,
@@ -40,8 +40,8 @@ const TEMPLATE: Record<FreshchatMethod, string> = {
 const CODE_BY_STATUS: Record<number, ApiErrorCode> = { 400: 'invalid', 401: 'auth', 403: 'forbidden', 404: 'not_found', 422: 'invalid', 429: 'rate_limited', 504: 'timeout' };
 
 /** An ApiError as the real Freshchat client would throw it for `method` answered with `status`. */
-export function chatError(method: FreshchatMethod, status: number): ApiError {
-  return new ApiError({ product: 'freshchat', template: TEMPLATE[method], status, code: CODE_BY_STATUS[status] || 'server' });
+export function chatError(method: FreshchatMethod, status: number, extra: Partial<ApiErrorFields> = {}): ApiError {
+  return new ApiError(Object.assign({ product: 'freshchat' as const, template: TEMPLATE[method], status, code: CODE_BY_STATUS[status] || 'server' }, extra));
 }
 
 export class FakeFreshchat implements FreshchatApi {
@@ -57,6 +57,8 @@ export class FakeFreshchat implements FreshchatApi {
   readonly created: NewConversation[] = [];
   /** Every call, in order, by method name. */
   readonly calls: Array<{ method: FreshchatMethod; args: unknown[] }> = [];
+  /** Called for every request, as the real client counts them for the meter (platform/metered.ts). */
+  onRequest: () => void = () => undefined;
   private readonly failures = new Map<FreshchatMethod, { error: ApiError | Error; times: number }>();
   private nextId = 1;
 
@@ -205,6 +207,7 @@ export class FakeFreshchat implements FreshchatApi {
 
   private answer<T>(method: FreshchatMethod, args: unknown[], act: () => T): Promise<T> {
     this.calls.push({ method, args });
+    this.onRequest();
     const failure = this.failures.get(method);
     if (failure && failure.times > 0) {
       failure.times -= 1;

@@ -1,14 +1,17 @@
 // SyncDeps built from the fakes, with installation parameters read by the real readSettings so a
-// test overrides only the parameters that matter to it.
+// test overrides only the parameters that matter to it. Storage is the real store (state/store.ts)
+// over FakePlatform's $db, counted by the real meter (platform/metered.ts); the fake API clients
+// report their requests to the same meter, as the real clients do.
 import { readSettings } from '../../../server/src/domain/settings';
+import { metered, type Meter } from '../../../server/src/platform/metered';
 import type { Logger } from '../../../server/src/ports';
-import type { CallRecord } from '../../../server/src/state/call-record';
-import { emptyCallRecord } from '../../../server/src/state/call-record';
+import { createStore, type Store } from '../../../server/src/state/store';
 import type { SyncDeps } from '../../../server/src/sync/deps';
-import { FakeCallStore } from './fake-call-store';
+import { emptyCallRecord, type CallRecord } from '../../../server/src/sync/record';
+import { FakePlatform } from '../fake-platform';
 import { FakeFreshcaller } from './fake-freshcaller';
 import { FakeFreshchat } from './fake-freshchat';
-import { FakeSchedule } from './fake-schedule';
+import type { FakeSchedule } from './fake-schedule';
 
 export const DEFAULT_AGENT = 'agent-default';
 export const CHANNEL = 'channel-1';
@@ -28,11 +31,13 @@ export class FakeLogger implements Logger {
 export interface FakeSyncDeps extends SyncDeps {
   chat: FakeFreshchat;
   caller: FakeFreshcaller;
-  store: FakeCallStore;
+  store: Store;
   schedule: FakeSchedule;
   logger: FakeLogger;
-  /** The clock `now()` reads; tests move it. */
-  clock: { time: number };
+  /** The platform behind the store and the schedules: its `time` is the clock `now()` reads. */
+  platform: FakePlatform;
+  /** What this invocation spent: storage operations and requests. */
+  meter: Meter;
 }
 
 export interface SyncDepsOptions {
@@ -43,23 +48,37 @@ export interface SyncDepsOptions {
   iparams?: Record<string, unknown>;
   chat?: FakeFreshchat;
   caller?: FakeFreshcaller;
-  store?: FakeCallStore;
-  schedule?: FakeSchedule;
+  platform?: FakePlatform;
   now?: number;
 }
 
 export function syncDepsFor(options: SyncDepsOptions = {}): FakeSyncDeps {
-  const clock = { time: options.now === undefined ? NOW : options.now };
+  const platform = options.platform || new FakePlatform();
+  platform.time = options.now === undefined ? NOW : options.now;
+  const { platform: counted, meter, countRequest } = metered(platform);
+  const chat = options.chat || new FakeFreshchat();
+  const caller = options.caller || new FakeFreshcaller();
+  chat.onRequest = countRequest;
+  caller.onRequest = countRequest;
   return {
-    chat: options.chat || new FakeFreshchat(),
-    caller: options.caller || new FakeFreshcaller(),
-    store: options.store || new FakeCallStore(),
-    schedule: options.schedule || new FakeSchedule(),
+    chat,
+    caller,
+    store: createStore(counted.db),
+    schedule: platform.schedule,
     logger: new FakeLogger(),
     settings: readSettings(Object.assign({ freshchat_default_agent_id: DEFAULT_AGENT }, options.iparams || {})),
-    clock,
-    now: () => clock.time,
+    platform,
+    meter,
+    now: () => platform.time,
   };
+}
+
+/** A new invocation on the same account: the same world, a fresh meter. */
+export function nextInvocation(deps: FakeSyncDeps): FakeSyncDeps {
+  const { platform: counted, meter, countRequest } = metered(deps.platform);
+  deps.chat.onRequest = countRequest;
+  deps.caller.onRequest = countRequest;
+  return Object.assign({}, deps, { store: createStore(counted.db), meter, logger: new FakeLogger() });
 }
 
 /** A stored record with defaults, stating only what differs. */

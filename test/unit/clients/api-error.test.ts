@@ -69,3 +69,25 @@ describe('toApiError maps what invokeTemplate rejects with', () => {
     expect(new ApiError({ product: 'freshchat', template: 't', status: 401, code: 'auth' }).message).toBe('Freshchat rejected the API token (t, HTTP 401)');
   });
 });
+
+describe('Retry-After', () => {
+  test.each<[string, Record<string, unknown> | undefined, number | null]>([
+    ['seconds as text', { 'Retry-After': '30' }, 30],
+    ['any case of the name', { 'retry-after': '12' }, 12],
+    ['a number', { 'RETRY-AFTER': 7 }, 7],
+    ['zero', { 'Retry-After': '0' }, 0],
+    ['capped at a day', { 'Retry-After': '999999' }, 86400],
+    ['the HTTP-date form: absent', { 'Retry-After': 'Wed, 21 Oct 2026 07:28:00 GMT' }, null],
+    ['negative: absent', { 'Retry-After': '-5' }, null],
+    ['not there', { 'content-type': 'application/json' }, null],
+    ['no headers', undefined, null],
+  ])('%s', (_label, headers, seconds) => {
+    const failure: Record<string, unknown> = { status: 429, response: '' };
+    if (headers) failure.headers = headers;
+    expect(toApiError('freshchat', 'chatPostMessage', failure).retryAfterSeconds).toBe(seconds);
+  });
+
+  test('an error built without one has none', () => {
+    expect(new ApiError({ product: 'freshchat', template: 'chatPostMessage', status: 503, code: 'server' }).retryAfterSeconds).toBeNull();
+  });
+});

@@ -147,3 +147,73 @@ describe('Freshcaller client: users and the key check', () => {
     await expect(caller.checkKey()).rejects.toMatchObject({ code, product: 'freshcaller', template: 'callerCheckKey' });
   });
 });
+
+describe('Freshcaller client: listing calls (reconciliation)', () => {
+  const FROM = '2026-11-02T13:00:00.000Z';
+  const TO = '2026-11-02T13:45:00.000Z';
+
+  test('sends the window and the page, and returns the raw calls', async () => {
+    const { platform, caller } = setup();
+    platform.responses.set('callerListCalls', ok({ calls: [CALL], meta: { total_pages: 1, current: 1 } }));
+    await expect(caller.listCalls(FROM, TO, 1)).resolves.toEqual({ calls: [CALL], hasMore: false });
+    expect(sentRequests(platform)).toEqual([{ template: 'callerListCalls', context: { from: FROM, to: TO, page: '1' }, body: undefined, rawBody: undefined }]);
+  });
+
+  test.each([
+    ['total_pages beyond the current page', { calls: [CALL], meta: { total_pages: 3, current: 2 } }, 2, true],
+    ['the last page by total_pages', { calls: [CALL], meta: { total_pages: 3, current_page: 3 } }, 3, false],
+    ['no meta and a short page', { calls: [CALL] }, 1, false],
+    ['no meta and a full page of 100', { calls: Array.from({ length: 100 }, (_, i) => Object.assign({}, CALL, { id: i + 1 })) }, 1, true],
+    ['no calls at all', {}, 1, false],
+    ['meta without the current page: the page asked for', { calls: [CALL], meta: { total_pages: 2 } }, 1, true],
+  ])('hasMore from %s', async (_label, body, page, hasMore) => {
+    const { platform, caller } = setup();
+    platform.responses.set('callerListCalls', ok(body));
+    await expect(caller.listCalls(FROM, TO, page)).resolves.toMatchObject({ hasMore });
+  });
+
+  test('a page number is sent as a whole number of at least 1', async () => {
+    const { platform, caller } = setup();
+    platform.responses.set('callerListCalls', ok({ calls: [] }));
+    await caller.listCalls(FROM, TO, 0);
+    await caller.listCalls(FROM, TO, 2.7);
+    expect(sentRequests(platform).map((r) => r.context && r.context.page)).toEqual(['1', '2']);
+  });
+
+  test.each([['not a time'], ['2026-11-02 13:00:00'], ['2026-11-02T13:00:00+01:00']])('a window bound that is not an ISO time in UTC (%s) is refused before any request', async (bad) => {
+    const { platform, caller } = setup();
+    await expect(caller.listCalls(bad, TO, 1)).rejects.toThrow('not an ISO time');
+    await expect(caller.listCalls(FROM, bad, 1)).rejects.toThrow('not an ISO time');
+    expect(sentRequests(platform)).toEqual([]);
+  });
+
+  test('a failure is an ApiError; an unreadable list is a bad_response', async () => {
+    const { platform, caller } = setup();
+    platform.responses.set('callerListCalls', httpError(429));
+    await expect(caller.listCalls(FROM, TO, 1)).rejects.toMatchObject({ code: 'rate_limited', transient: true });
+    platform.responses.set('callerListCalls', ok({ calls: 'many' }));
+    await expect(caller.listCalls(FROM, TO, 1)).rejects.toMatchObject({ code: 'bad_response' });
+  });
+});
+
+describe('Freshcaller client: counting requests for the meter', () => {
+  test('every request sent is counted once, failed or not', async () => {
+    const platform = new FakePlatform();
+    let counted = 0;
+    const caller = createFreshcallerClient(platform.request, () => { counted += 1; });
+    platform.responses.set('callerGetCall', ok(CALL));
+    platform.responses.set('callerGetUser', httpError(503));
+    await caller.getCall(1);
+    await expect(caller.getUser(2)).rejects.toMatchObject({ code: 'server' });
+    expect(counted).toBe(2);
+    expect(sentRequests(platform)).toHaveLength(2);
+  });
+
+  test('an id refused before sending is not counted', async () => {
+    const platform = new FakePlatform();
+    let counted = 0;
+    const caller = createFreshcallerClient(platform.request, () => { counted += 1; });
+    await expect(caller.getCall('../users')).rejects.toMatchObject({ code: 'invalid' });
+    expect(counted).toBe(0);
+  });
+});

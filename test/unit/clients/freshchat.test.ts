@@ -356,3 +356,17 @@ describe('Freshchat client: listing messages', () => {
     await expect(chat.listMessages('c-1', 1)).rejects.toMatchObject({ code: 'not_found', reason: 'Freshchat has no such conversation' });
   });
 });
+
+describe('Freshchat client: counting requests for the meter', () => {
+  test('every request sent is counted once, the cached app_id is not', async () => {
+    const platform = new FakePlatform();
+    let counted = 0;
+    const chat = createFreshchatClient(platform.request, () => { counted += 1; });
+    platform.responses.set('chatGetAccountConfiguration', ok({ app_id: 'app-1' }));
+    platform.responses.set('chatGetConversation', httpError(500));
+    await chat.getAccountConfiguration();
+    await chat.getAccountConfiguration();
+    await expect(chat.getConversation('c1')).rejects.toMatchObject({ code: 'server' });
+    expect(counted).toBe(2);
+  });
+});

@@ -1,6 +1,9 @@
+import { fingerprint } from '../../../server/src/domain/fingerprint';
 import { CARD_MASK } from '../../../server/src/domain/redact';
 import {
   MAX_NOTE_LENGTH,
+  followUpBlock,
+  followUpBlocksOf,
   formatDuration,
   identifyingLine,
   parseIdentifyingLine,
@@ -291,5 +294,71 @@ describe('formatDuration', () => {
     [NaN, '0s'],
   ])('%p seconds: %p', (seconds, expected) => {
     expect(formatDuration(seconds)).toBe(expected);
+  });
+});
+
+describe('followUpBlock / followUpBlocksOf: a follow-up is found again block by block', () => {
+  const notes: FollowUpItem = { kind: 'notes', text: 'Customer asked to move the delivery to Friday.' };
+  const multiline: FollowUpItem = { kind: 'notes', text: 'Line one\nLine two\n\nLine four' };
+  const crlf: FollowUpItem = { kind: 'notes', text: 'Line one\r\nLine two' };
+  const recording: FollowUpItem = { kind: 'recording', url: RECORDING };
+  const csat: FollowUpItem = { kind: 'csat', csat: { key: 4, rating: 4 } };
+  const transfer: FollowUpItem = { kind: 'transfer', agentName: 'Dan Fischer', durationSeconds: 95 };
+  const nameless: FollowUpItem = { kind: 'transfer', agentName: null, durationSeconds: null };
+  const carded: FollowUpItem = { kind: 'notes', text: 'Paid with 4111 1111 1111 1111, thanks' };
+  const padded: FollowUpItem = { kind: 'notes', text: '   spaced out notes   ' };
+  const labelInside: FollowUpItem = { kind: 'notes', text: 'Caller was upset.\nTransferred to: billing, who fixed it' };
+  const long: FollowUpItem = { kind: 'notes', text: 'word '.repeat(2000).trim() };
+
+  test.each<[string, FollowUpItem[]]>([
+    ['notes', [notes]],
+    ['multi-line notes', [multiline]],
+    ['notes with Windows line breaks', [crlf]],
+    ['a recording', [recording]],
+    ['a rating', [csat]],
+    ['a transfer', [transfer]],
+    ['a transfer to an unnamed agent', [nameless]],
+    ['redacted notes', [carded]],
+    ['notes with spaces around them', [padded]],
+    ['everything, in the order decide lists it', [multiline, recording, transfer, nameless, csat]],
+    ['notes after the other facts', [recording, notes]],
+    ['notes with a line that starts like a follow-up label', [labelInside, recording]],
+  ])('%s: the blocks of renderFollowUp(items) are followUpBlock(item) each', (_label, items) => {
+    expect(followUpBlocksOf(renderFollowUp('25847696', items))).toEqual(items.map(followUpBlock));
+  });
+
+  test('notes long enough to be cut: their block is still found (compared as verification does, by fingerprint)', () => {
+    const note = renderFollowUp('25847696', [long, recording]);
+    expect(note.length).toBeLessThanOrEqual(MAX_NOTE_LENGTH);
+    expect(followUpBlocksOf(note).map(fingerprint)).toEqual([long, recording].map((item) => fingerprint(followUpBlock(item))));
+  });
+
+  test('a block never holds the identifying line', () => {
+    const blocks = followUpBlocksOf(renderFollowUp('25847696', [notes, csat]));
+    expect(blocks.join('\n')).not.toContain('Call Sync');
+  });
+
+  test('a card number never survives into a block', () => {
+    expect(followUpBlock(carded)).not.toContain('4111');
+    expect(followUpBlock(carded)).toContain(CARD_MASK);
+  });
+
+  test.each<[string, FollowUpItem, string]>([
+    ['notes', notes, 'Call notes updated: Customer asked to move the delivery to Friday.'],
+    ['a recording', recording, 'Recording ready: ' + RECORDING],
+    ['a rating', csat, 'CSAT: 4/5 (caller pressed 4)'],
+    ['a transfer', transfer, 'Transferred to: Dan Fischer (1m 35s)'],
+    ['a transfer to an unnamed agent', nameless, 'Transferred to: another agent'],
+  ])('the block of %s', (_label, item, block) => {
+    expect(followUpBlock(item)).toBe(block);
+  });
+
+  test('empty notes make an empty block', () => {
+    expect(followUpBlock({ kind: 'notes', text: '   ' })).toBe('');
+  });
+
+  test('a note of only its identifying line has no blocks; trailing blank lines are ignored', () => {
+    expect(followUpBlocksOf(renderFollowUp('7', []))).toEqual([]);
+    expect(followUpBlocksOf(renderFollowUp('7', [csat]) + '\n\n')).toEqual([followUpBlock(csat)]);
   });
 });

@@ -1,4 +1,4 @@
-import type { AppCache } from '../../../server/src/state/call-store';
+import type { AppCache } from '../../../server/src/state/store';
 import { resolveAuthor } from '../../../server/src/sync/author';
 import { DEFAULT_AGENT, NOW, requestCount, syncDepsFor, type FakeSyncDeps } from '../../support/fakes';
 

@@ -17,12 +17,13 @@ function lookups(chat: FakeFreshchat): unknown[] {
 describe('chooseConversation: finding the caller', () => {
   test.each([
     ['E.164', '+14155550123', ['+14155550123']],
-    ['national', '(415) 555-0123', ['+14155550123', '(415) 555-0123']],
-    ['digits only', '4155550123', ['+14155550123', '(415) 555-0123', '4155550123']],
+    ['E.164 without the plus', '14155550123', ['+14155550123', '14155550123']],
+    ['national', '(415) 555-0123', ['+14155550123', '14155550123', '(415) 555-0123']],
+    ['digits only', '4155550123', ['+14155550123', '14155550123', '(415) 555-0123', '4155550123']],
   ])('a user stored with the %s form is found, trying the forms in order and stopping there', async (_label, stored, tried) => {
     const chat = new FakeFreshchat().addUser('u1', stored).addConversation({ id: 'c1', userId: 'u1', status: 'new' });
     const choice = await choose(chat);
-    expect(choice).toMatchObject({ kind: 'existing', conversation: { id: 'c1' }, ambiguous: false });
+    expect(choice).toMatchObject({ kind: 'existing', conversation: { id: 'c1' }, userId: 'u1', ambiguous: false });
     expect(lookups(chat)).toEqual(tried);
   });
 
@@ -30,13 +31,13 @@ describe('chooseConversation: finding the caller', () => {
     const chat = new FakeFreshchat().addUser('other', '+14155559999');
     const choice = await choose(chat, true);
     expect(choice).toEqual({ kind: 'create', userId: null, reason: 'no Freshchat user with phone \u20260123; new user and conversation' });
-    expect(lookups(chat)).toEqual(['+14155550123', '(415) 555-0123', '4155550123']);
+    expect(lookups(chat)).toEqual(['+14155550123', '14155550123', '(415) 555-0123', '4155550123']);
   });
 
   test('no user and creation not allowed: no conversation', async () => {
     const chat = new FakeFreshchat();
     await expect(choose(chat, false)).resolves.toEqual({ kind: 'none', reason: 'no Freshchat user with phone \u20260123' });
-    expect(chat.methods()).toEqual(['findUsersByPhone', 'findUsersByPhone', 'findUsersByPhone']);
+    expect(chat.methods()).toEqual(['findUsersByPhone', 'findUsersByPhone', 'findUsersByPhone', 'findUsersByPhone']);
   });
 
   test('no usable phone number: no conversation and no request', async () => {
@@ -71,6 +72,7 @@ describe('chooseConversation: several users share the number', () => {
     expect(choice).toEqual({
       kind: 'existing',
       conversation: { id: 'new-1', status: 'assigned', createdTime: '2026-10-30T10:00:00Z', userIds: ['u-new'] },
+      userId: 'u-new',
       ambiguous: true,
       reason: 'matched user by phone \u20260123 (2 users share it; chose the one with the most recent conversation); most recent open conversation',
     });

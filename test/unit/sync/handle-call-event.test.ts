@@ -1,51 +1,122 @@
 // handleCallEvent wired to the platform port as production wires it (FakePlatform answers the
-// request templates and keeps $db), for the paths the "did nothing" handler tests do not reach.
+// request templates and keeps $db), asserting run codes (sync/outcome.ts), storage keys and
+// schedules, never the prose of the log line.
 import { onCallCreate } from '../../../server/src/handlers/on-call-create';
+import { SLOT_MS } from '../../../server/src/deferred/queue';
+import { SETTLED_SLOT_MS } from '../../../server/src/deferred/work';
 import { handleCallEvent, syncDeps } from '../../../server/src/sync/handle-call-event';
 import { FakePlatform } from '../../support/fake-platform';
 import { loadIparams, loadSequence, variant, type Payload } from '../../support/fixtures';
 import { httpError, ok, sentRequests } from '../clients/helpers';
+import { runLines } from '../log-lines';
 
 const MISSED = variant(loadSequence('missed-inbound')[1] as Payload, (p) => { p.iparams = loadIparams(); });
+const MISSED_ID = '25847700';
+const CREATED = Date.parse(String(MISSED.data.call.created_time));
+/** The answered inbound call, ended, with resolve_policy never: link, CSAT read, author, summary. */
+const ANSWERED = variant(loadSequence('answered-inbound')[4] as Payload, (p) => { p.iparams = Object.assign(loadIparams(), { resolve_policy: 'never' }); });
+const ANSWERED_ID = '25847696';
 
-function dbOps(platform: FakePlatform): string[] {
-  return platform.calls.filter((c) => c.api === 'db').map((c) => c.op + ' ' + String(c.args[0]));
+/** The caller is a Freshchat user with one open conversation; the agent has no email, so the default agent writes. */
+function knownCaller(platform: FakePlatform): void {
+  platform.responses.set('chatFindUsersByPhone', ok({ users: [{ id: 'u1', phone: '+14155550123' }] }));
+  platform.responses.set('chatGetUserConversations', ok({ conversations: [{ id: 'c1' }] }));
+  platform.responses.set('chatGetConversation', ok({ conversation_id: 'c1', status: 'assigned', created_time: '2026-11-01T10:00:00Z', users: [{ id: 'u1' }] }));
+  platform.responses.set('chatPostMessage', ok({ id: 'm1' }, 201));
+  platform.responses.set('callerGetCallMetrics', ok({ csat: null }));
+  platform.responses.set('callerGetUser', ok({ user: { id: 67030, name: 'Ava Parker', email: null } }));
 }
 
 describe('handleCallEvent', () => {
-  test('a missed call from an unknown number: three lookups, left unlinked, saved, logged without the number', async () => {
+  test('a missed call from an unknown number: lookups only, left unlinked, saved, settled, logged without the number', async () => {
     const platform = new FakePlatform();
     platform.responses.set('chatFindUsersByPhone', ok({ users: [] }));
     await expect(handleCallEvent('onCallUpdate', MISSED, platform)).resolves.toEqual({});
-    expect(sentRequests(platform).map((r) => [r.template, r.context])).toEqual([
-      ['chatFindUsersByPhone', { phone_no: '+14155550199' }],
-      ['chatFindUsersByPhone', { phone_no: '(415) 555-0199' }],
-      ['chatFindUsersByPhone', { phone_no: '4155550199' }],
+    expect(sentRequests(platform).map((r) => r.context)).toEqual([
+      { phone_no: '+14155550199' },
+      { phone_no: '14155550199' },
+      { phone_no: '(415) 555-0199' },
+      { phone_no: '4155550199' },
     ]);
-    expect(dbOps(platform)).toEqual(['get call:25847700', 'set lk:25847700:0', 'set call:25847700']);
-    expect(platform.store.get('call:25847700')).toMatchObject({ v: 1, unlinked: true, outcome: 'missed', reason: 'no Freshchat user with phone \u20260199' });
-    expect(platform.logs).toEqual([
-      { level: 'info', message: 'onCallUpdate: call 25847700 · incoming · customer missed (3) · no agent · missed · left unlinked: no Freshchat user with phone \u20260199' },
-    ]);
+    expect(platform.dbOps()).toEqual(['get call:' + MISSED_ID, 'set lk:' + MISSED_ID + ':0', 'set call:' + MISSED_ID, 'update rc:' + Math.floor(CREATED / SETTLED_SLOT_MS)]);
+    expect(platform.store.get('call:' + MISSED_ID)).toMatchObject({ v: 1, status: 'unlinked', outcome: 'missed', link: { state: 'unlinked' } });
+    expect(platform.schedule.names()).toEqual(['call-sync-drain']);
+    expect(runLines(platform.logs)).toEqual([{ level: 'info', source: 'onCallUpdate', code: 'unlinked', callId: MISSED_ID }]);
     expect(JSON.stringify(platform.logs)).not.toMatch(/555.?0199/);
   });
 
-  test('a failed request is logged as an error, recorded and replayed later, and the handler still resolves', async () => {
+  test('a failed request is logged as an error, recorded, and queued for a retry; the handler still resolves', async () => {
     const platform = new FakePlatform();
     platform.responses.set('chatFindUsersByPhone', httpError(503));
     await expect(handleCallEvent('onCallUpdate', MISSED, platform)).resolves.toEqual({});
-    expect(platform.logs).toEqual([
-      { level: 'error', message: 'onCallUpdate: call 25847700 · incoming · customer missed (3) · no agent · missed · failed: Freshchat had a server error (503); replay scheduled' },
-    ]);
-    expect(platform.calls.filter((c) => c.api === 'schedule').map((c) => [c.op, (c.args[0] as { name: string }).name])).toEqual([['create', 'rp-25847700']]);
-    expect(platform.store.get('call:25847700')).toMatchObject({ v: 1, error: { code: 'server', reason: 'Freshchat had a server error', at: platform.time } });
+    expect(runLines(platform.logs)).toEqual([{ level: 'error', source: 'onCallUpdate', code: 'deferred', callId: MISSED_ID }]);
+    expect(platform.store.get('call:' + MISSED_ID)).toMatchObject({ v: 1, status: 'retrying', failure: { code: 'server', permanent: false, at: platform.time, nextAt: platform.time + 60000 } });
+    const slot = Math.floor((platform.time + 60000) / SLOT_MS);
+    expect(platform.store.get('q:' + slot)).toEqual({ ['c' + MISSED_ID]: { i: MISSED_ID, k: 'r', d: platform.time + 60000, n: 1, s: platform.time } });
+    expect(platform.schedule.names()).toEqual(['call-sync-drain', expect.stringMatching(/^drain-\d$/)]);
   });
 
-  test('a payload with no call id is rejected and recorded as bad:unknown', async () => {
+  test('a synced event with a backlog left by the last drain takes some of it', async () => {
+    const platform = new FakePlatform();
+    knownCaller(platform);
+    platform.seed('app:drain', { v: 1, head: Math.floor(platform.time / SLOT_MS), backlog: 3 });
+    await handleCallEvent('onCallUpdate', ANSWERED, platform);
+    expect(runLines(platform.logs)[0]).toEqual({ level: 'info', source: 'onCallUpdate', code: 'synced', callId: ANSWERED_ID });
+    expect(sentRequests(platform).map((r) => r.template)).toEqual(['chatFindUsersByPhone', 'chatGetUserConversations', 'chatGetConversation', 'callerGetCallMetrics', 'callerGetUser', 'chatPostMessage']);
+    expect(platform.dbOps()).toContain('get app:drain');
+    expect(platform.store.get('app:drain')).toMatchObject({ backlog: 0 });
+  });
+
+  test('a synced event with no backlog reads the drain state and drains nothing', async () => {
+    const platform = new FakePlatform();
+    knownCaller(platform);
+    await handleCallEvent('onCallUpdate', ANSWERED, platform);
+    expect(runLines(platform.logs).map((l) => l.code)).toEqual(['synced']);
+    expect(platform.dbOps().filter((op) => /q:|app:drain/.test(op))).toEqual(['get app:drain']);
+  });
+
+  test('the store refusing the first read (budget spent): storage_deferred, and the call rides on the overflow schedule', async () => {
+    const platform = new FakePlatform();
+    platform.dbBudget = 0;
+    await handleCallEvent('onCallUpdate', MISSED, platform);
+    expect(runLines(platform.logs)).toEqual([{ level: 'error', source: 'onCallUpdate', code: 'storage_deferred', callId: MISSED_ID }]);
+    const minute = Math.floor(platform.time / 60000);
+    expect(platform.schedule.names()).toEqual(['ov-' + (minute % 10)]);
+    expect(platform.schedule.pending.get('ov-' + (minute % 10))!.data).toEqual({ kind: 'calls', calls: [MISSED_ID] });
+    expect(sentRequests(platform)).toEqual([]);
+  });
+
+  test('an event that is never synced: skipped, no request and no storage operation', async () => {
+    const platform = new FakePlatform();
+    await handleCallEvent('onCallUpdate', variant(MISSED, (p) => { p.iparams = { log_call_types: ['answered'] }; }), platform);
+    expect(platform.calls).toEqual([]);
+    expect(runLines(platform.logs)).toEqual([{ level: 'info', source: 'onCallUpdate', code: 'skipped', callId: MISSED_ID }]);
+  });
+
+  test('a payload with no call id is rejected and recorded as bad:unknown, with nothing to replay', async () => {
     const platform = new FakePlatform();
     await onCallCreate({ event: 'onCallCreate', data: {} }, platform);
-    expect(dbOps(platform)).toEqual(['set bad:unknown']);
-    expect(platform.logs[0]).toEqual({ level: 'error', message: 'onCallCreate: payload rejected for call unknown; invalid at data.call' });
+    expect(platform.dbOps()).toEqual(['set bad:unknown']);
+    expect(runLines(platform.logs)).toEqual([{ level: 'error', source: 'onCallCreate', code: 'rejected', callId: 'unknown' }]);
+    expect(platform.schedule.names()).toEqual([]);
+  });
+
+  test('a rejected payload whose record cannot be saved (budget spent) still has its call replayed by the overflow schedule', async () => {
+    const platform = new FakePlatform();
+    platform.dbBudget = 0;
+    await handleCallEvent('onCallUpdate', variant(MISSED, (p) => { p.data.call.direction = 5; }), platform);
+    expect(runLines(platform.logs)).toEqual([{ level: 'error', source: 'onCallUpdate', code: 'rejected', callId: MISSED_ID }]);
+    expect(platform.schedule.names()).toEqual([expect.stringMatching(/^ov-\d$/)]);
+  });
+
+  test('a repeat of an event already synced: nothing, one storage read and no request', async () => {
+    const platform = new FakePlatform();
+    knownCaller(platform);
+    await handleCallEvent('onCallUpdate', ANSWERED, platform);
+    const before = platform.calls.length;
+    await handleCallEvent('onCallUpdate', ANSWERED, platform);
+    expect(platform.calls.slice(before).map((c) => c.api + ' ' + c.op + ' ' + String(c.args[0]))).toEqual(['db get call:' + ANSWERED_ID]);
+    expect(runLines(platform.logs).map((l) => l.code)).toEqual(['synced', 'nothing']);
   });
 
   test('syncDeps reads the installation parameters and the platform clock', () => {

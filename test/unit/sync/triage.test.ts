@@ -42,13 +42,13 @@ describe('triageCallEvent: the sample sequences', () => {
     ['duplicated-reordered', 2, 'answered', 'answered', '25847750'],
   ])('%s #%i syncs a %s call logged as %s', (sequence, index, outcome, logType, rootId) => {
     const payload = step(sequence, index);
-    expect(triage(payload)).toEqual({ kind: 'sync', call: callOf(payload), rootId, isLeg: false, outcome, logType });
+    expect(triage(payload)).toEqual({ kind: 'sync', input: { call: callOf(payload), rootId, isLeg: false, outcome, logType } });
   });
 
   test('a transferred leg syncs under the id of its root call', () => {
     const result = triage(step('transfer', 4));
-    expect(result).toMatchObject({ kind: 'sync', rootId: '25847740', isLeg: true, outcome: 'answered', logType: 'answered' });
-    expect(result.kind === 'sync' && result.call.id).toBe('25847741');
+    expect(result).toMatchObject({ kind: 'sync', input: { rootId: '25847740', isLeg: true, outcome: 'answered', logType: 'answered' } });
+    expect(result.kind === 'sync' && result.input.call.id).toBe('25847741');
   });
 });
 
@@ -89,7 +89,7 @@ describe('triageCallEvent: settings and change shapes', () => {
     ['bookkeeping plus a real change', { updated_time: ['b', 'a'], bill_duration: [184, null] }],
   ])('a terminal call with %s is synced', (_label, changes) => {
     const payload = variant(ended, (p) => { p.data.changes = changes as Record<string, unknown>; });
-    expect(triage(payload)).toMatchObject({ kind: 'sync', rootId: '25847696', isLeg: false, outcome: 'answered' });
+    expect(triage(payload)).toMatchObject({ kind: 'sync', input: { rootId: '25847696', isLeg: false, outcome: 'answered' } });
   });
 
   test('an event still in progress is not synced whatever its changes say', () => {

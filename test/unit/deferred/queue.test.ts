@@ -1,0 +1,195 @@
+// deferred/queue.ts: the queue in $db slots, the overflow schedule, kicks and the recurring drain.
+import {
+  DRAIN_EVERY_MINUTES,
+  enqueue,
+  ensureRecurring,
+  kick,
+  MIN_SCHEDULE_AHEAD_MS,
+  overflow,
+  RECURRING_NAME,
+  SLOT_MS,
+  slotOf,
+} from '../../../server/src/deferred/queue';
+import type { QueueItem } from '../../../server/src/state/store';
+import { MSG_NAME_TAKEN, NOW, syncDepsFor, type FakeSyncDeps } from '../../support/fakes';
+
+const MINUTE = 60000;
+const SLOT = slotOf(NOW);
+const SLOT_FULL = { status: 400, message: 'The combined size of the key and value (8300 bytes) exceeds 8 KB' };
+const BUDGET = { status: 429, message: 'Rate limit exceeded' };
+
+function item(fields: Partial<QueueItem> = {}): QueueItem {
+  return Object.assign({ call: '25847696', kind: 'retry' as const, due: NOW + MINUTE, attempts: 1, since: NOW }, fields);
+}
+
+function kickName(at: number): string {
+  return 'drain-' + (Math.floor(Math.ceil(at / MINUTE)) % 10);
+}
+
+function deps(): FakeSyncDeps {
+  return syncDepsFor();
+}
+
+describe('slotOf', () => {
+  test.each([
+    [0, 0],
+    [SLOT_MS - 1, 0],
+    [SLOT_MS, 1],
+    [NOW, Math.floor(NOW / 300000)],
+  ])('%i is in slot %i', (time, slot) => {
+    expect(slotOf(time)).toBe(slot);
+  });
+});
+
+describe('enqueue', () => {
+  test('one update into the slot the item falls due in, and a kick for that time', async () => {
+    const d = deps();
+    const due = NOW + 20 * MINUTE;
+    await expect(enqueue(d, item({ due }))).resolves.toBe('queued');
+    expect(d.platform.dbOps()).toEqual(['update q:' + slotOf(due)]);
+    expect(d.schedule.names()).toEqual([kickName(due)]);
+    expect(d.schedule.pending.get(kickName(due))).toEqual({ name: kickName(due), data: { kind: 'drain' }, schedule_at: new Date(Math.ceil(due / MINUTE) * MINUTE).toISOString() });
+  });
+
+  test('an item already due goes into the current slot', async () => {
+    const d = deps();
+    await enqueue(d, item({ due: NOW - 3 * SLOT_MS }));
+    expect(d.platform.dbOps()).toEqual(['update q:' + SLOT]);
+  });
+
+  test('a slot at the size limit spills into the next', async () => {
+    const d = deps();
+    d.platform.failDb('update', SLOT_FULL, 'q:' + slotOf(NOW + MINUTE));
+    await expect(enqueue(d, item())).resolves.toBe('queued');
+    expect(d.platform.dbOps()).toEqual(['update q:' + slotOf(NOW + MINUTE), 'update q:' + (slotOf(NOW + MINUTE) + 1)]);
+    expect(Object.keys(d.platform.store.get('q:' + (slotOf(NOW + MINUTE) + 1))!)).toEqual(['c25847696']);
+  });
+
+  test('three full slots: the call rides on the overflow schedule', async () => {
+    const d = deps();
+    d.platform.failDb('update', SLOT_FULL, /^q:/, 3);
+    await expect(enqueue(d, item())).resolves.toBe('overflow');
+    expect(d.platform.dbOps()).toHaveLength(3);
+    expect(d.schedule.names()).toEqual(['ov-' + (Math.floor(NOW / MINUTE) % 10)]);
+  });
+
+  test('the budget spent: straight to the overflow schedule, no second put', async () => {
+    const d = deps();
+    d.platform.failDb('update', BUDGET);
+    await expect(enqueue(d, item())).resolves.toBe('overflow');
+    expect(d.platform.dbOps()).toHaveLength(1);
+    expect(d.schedule.pending.get('ov-' + (Math.floor(NOW / MINUTE) % 10))!.data).toEqual({ kind: 'calls', calls: ['25847696'] });
+  });
+
+  test('a kick that cannot be created still leaves the item queued (the recurring drain finds it)', async () => {
+    const d = deps();
+    d.schedule.fail('create', { status: 400, message: 'Schedule limit of 1000 reached' });
+    await expect(enqueue(d, item())).resolves.toBe('queued');
+    expect(d.schedule.names()).toEqual([]);
+  });
+});
+
+describe('overflow', () => {
+  const name = 'ov-' + (Math.floor(NOW / MINUTE) % 10);
+
+  test('a one-time schedule named for the minute, five minutes (and a little) ahead', async () => {
+    const d = deps();
+    await expect(overflow(d, ['1', '2'])).resolves.toBe('overflow');
+    expect(d.schedule.pending.get(name)).toEqual({ name, data: { kind: 'calls', calls: ['1', '2'] }, schedule_at: new Date(NOW + MIN_SCHEDULE_AHEAD_MS).toISOString() });
+  });
+
+  test('the name taken: fetched and updated with the calls merged, its time kept', async () => {
+    const d = deps();
+    await overflow(d, ['1', '2']);
+    d.platform.time += 30000;
+    await expect(overflow(d, ['2', '3'])).resolves.toBe('overflow');
+    expect(d.schedule.ops.map((o) => o.op)).toEqual(['create', 'create', 'fetch', 'update']);
+    expect(d.schedule.pending.get(name)).toEqual({ name, data: { kind: 'calls', calls: ['1', '2', '3'] }, schedule_at: new Date(NOW + MIN_SCHEDULE_AHEAD_MS).toISOString() });
+  });
+
+  test('at most 200 calls ride on one schedule', async () => {
+    const d = deps();
+    await overflow(d, Array.from({ length: 150 }, (_, i) => String(i)));
+    await overflow(d, Array.from({ length: 150 }, (_, i) => String(1000 + i)));
+    expect((d.schedule.pending.get(name)!.data.calls as string[]).length).toBe(200);
+  });
+
+  test('a pending schedule whose data it cannot read is replaced by the new calls', async () => {
+    const d = deps();
+    d.schedule.pending.set(name, { name, data: { kind: 'calls', calls: [7, 'x', '8'] }, schedule_at: 'later' });
+    await overflow(d, ['9']);
+    expect(d.schedule.pending.get(name)).toEqual({ name, data: { kind: 'calls', calls: ['8', '9'] }, schedule_at: 'later' });
+  });
+
+  test.each<[string, (d: FakeSyncDeps) => void, string]>([
+    ['create refused for another reason', (d) => { d.schedule.fail('create', { status: 400, message: 'Schedule limit of 1000 reached' }); }, 'lost'],
+    ['the taken schedule fired before the fetch', (d) => { d.schedule.pending.set(name, { name, data: {}, schedule_at: 'x' }); d.schedule.fail('fetch', { status: 404, message: 'Schedule not found' }); }, 'lost'],
+    ['the update refused', (d) => { d.schedule.pending.set(name, { name, data: {}, schedule_at: 'x' }); d.schedule.fail('update', { status: 500, message: 'error' }); }, 'lost'],
+  ])('%s: lost (reconciliation still finds the call)', async (_label, arrange, expected) => {
+    const d = deps();
+    arrange(d);
+    await expect(overflow(d, ['1'])).resolves.toBe(expected);
+  });
+});
+
+describe('kick', () => {
+  test.each<[string, number, number]>([
+    ['due now: five minutes (and a little) ahead, on the minute', NOW, Math.ceil((NOW + MIN_SCHEDULE_AHEAD_MS) / MINUTE) * MINUTE],
+    ['due in 20 minutes: at that minute', NOW + 20 * MINUTE, NOW + 20 * MINUTE],
+    ['due mid-minute: the next whole minute', NOW + 20 * MINUTE + 1, NOW + 21 * MINUTE],
+  ])('%s', async (_label, due, at) => {
+    const d = deps();
+    await expect(kick(d, due)).resolves.toBe(true);
+    const name = 'drain-' + (Math.floor(at / MINUTE) % 10);
+    expect(d.schedule.pending.get(name)).toEqual({ name, data: { kind: 'drain' }, schedule_at: new Date(at).toISOString() });
+  });
+
+  test('kicks are named modulo ten minutes: at most ten pending', async () => {
+    const d = deps();
+    for (let m = 0; m < 25; m++) await kick(d, NOW + (10 + m) * MINUTE);
+    expect(d.schedule.names()).toHaveLength(10);
+    expect(d.schedule.creates).toHaveLength(25);
+  });
+
+  test('a kick already pending is what was wanted; another refusal is not fatal', async () => {
+    const d = deps();
+    await kick(d, NOW);
+    await expect(kick(d, NOW)).resolves.toBe(true);
+    d.schedule.fail('create', { status: 400, message: 'Schedule limit of 1000 reached' });
+    await expect(kick(d, NOW + 3 * MINUTE + MIN_SCHEDULE_AHEAD_MS)).resolves.toBe(false);
+  });
+});
+
+describe('ensureRecurring', () => {
+  test('creates the one recurring drain, every five minutes', async () => {
+    const d = deps();
+    await expect(ensureRecurring(d)).resolves.toBe(true);
+    expect(d.schedule.pending.get(RECURRING_NAME)).toEqual({
+      name: RECURRING_NAME,
+      data: { kind: 'drain' },
+      schedule_at: new Date(NOW + MIN_SCHEDULE_AHEAD_MS).toISOString(),
+      repeat: { time_unit: 'minutes', frequency: DRAIN_EVERY_MINUTES },
+    });
+  });
+
+  test('idempotent: a second call finds it and changes nothing', async () => {
+    const d = deps();
+    await ensureRecurring(d);
+    const first = JSON.stringify(d.schedule.pending.get(RECURRING_NAME));
+    d.platform.time += 3 * MINUTE;
+    await expect(ensureRecurring(d)).resolves.toBe(true);
+    expect(d.schedule.names()).toEqual([RECURRING_NAME]);
+    expect(JSON.stringify(d.schedule.pending.get(RECURRING_NAME))).toBe(first);
+  });
+
+  test.each<[string, unknown, boolean]>([
+    ['the name exists', { status: 400, message: MSG_NAME_TAKEN }, true],
+    ['only one recurring schedule is allowed', { status: 400, message: 'Only one recurring schedule is allowed per app' }, true],
+    ['anything else', { status: 500, message: 'error' }, false],
+    ['a refusal without a message', 'odd', false],
+  ])('refused because %s → %p', async (_label, error, expected) => {
+    const d = deps();
+    d.schedule.fail('create', error);
+    await expect(ensureRecurring(d)).resolves.toBe(expected);
+  });
+});

@@ -1,0 +1,100 @@
+// deferred/run-drain.ts: what a scheduled event runs, and the share a live event takes.
+import { EVENT_DRAIN } from '../../../server/src/deferred/drain';
+import { RECURRING_NAME, slotOf } from '../../../server/src/deferred/queue';
+import { RECONCILE_LAG_MS } from '../../../server/src/deferred/reconcile';
+import { readScheduledWork, runScheduledWork, takePendingWork } from '../../../server/src/deferred/run-drain';
+import { answeredWorld, ANSWERED_ID, callerError, NOW, recordWith, syncDepsFor } from '../../support/fakes';
+
+const CURRENT = slotOf(NOW);
+
+describe('readScheduledWork', () => {
+  test.each<[string, unknown, unknown]>([
+    ['the drain', { kind: 'drain' }, { kind: 'drain' }],
+    ['an overflow schedule', { kind: 'calls', calls: ['1', 2, 'x', '3'] }, { kind: 'calls', calls: ['1', '3'] }],
+    ['a replay of the first version', { kind: 'replay', callId: '7' }, { kind: 'legacy', call: '7', look: false }],
+    ['a CSAT look of the first version', { kind: 'csat', callId: '7' }, { kind: 'legacy', call: '7', look: true }],
+    ['a replay without a usable id', { kind: 'replay', callId: 'x' }, null],
+    ['calls that are not a list', { kind: 'calls', calls: '1,2' }, null],
+    ['something else', { something: 'else' }, null],
+    ['nothing', undefined, null],
+    ['text', 'drain', null],
+  ])('%s', (_label, data, expected) => {
+    expect(readScheduledWork(data)).toEqual(expected);
+  });
+});
+
+describe('runScheduledWork', () => {
+  test('the drain: the recurring schedule ensured, the queue drained, reconciliation run, the state saved', async () => {
+    const deps = answeredWorld(syncDepsFor());
+    deps.platform.seed('q:' + CURRENT, { c25847696: { i: ANSWERED_ID, k: 'r', d: NOW, n: 1, s: NOW } });
+    deps.platform.seed('app:drain', { v: 1, head: CURRENT - 1, reconciledTo: NOW - RECONCILE_LAG_MS - 60000, backlog: 1 });
+    const result = await runScheduledWork({ kind: 'drain' }, deps, deps.meter);
+    expect(result.code).toBe('synced');
+    expect(deps.schedule.names()).toContain(RECURRING_NAME);
+    expect(deps.platform.store.get('call:' + ANSWERED_ID)).toMatchObject({ status: 'synced' });
+    expect(deps.platform.store.get('app:drain')).toEqual({ v: 1, head: CURRENT, reconciledTo: NOW - RECONCILE_LAG_MS, backlog: 0 });
+  });
+
+  test('nothing to do: nothing, and the drain state is not rewritten when it did not change', async () => {
+    const deps = syncDepsFor();
+    deps.platform.seed('app:drain', { v: 1, head: CURRENT, reconciledTo: NOW - RECONCILE_LAG_MS, backlog: 0 });
+    const result = await runScheduledWork({ kind: 'drain' }, deps, deps.meter);
+    expect(result.code).toBe('nothing');
+    expect(deps.platform.dbOps()).not.toContain('set app:drain');
+  });
+
+  test('an overflow schedule\'s calls run now', async () => {
+    const deps = answeredWorld(syncDepsFor());
+    const result = await runScheduledWork({ kind: 'calls', calls: [ANSWERED_ID] }, deps, deps.meter);
+    expect(result.code).toBe('synced');
+    expect(deps.platform.store.get('call:' + ANSWERED_ID)).toMatchObject({ status: 'synced' });
+  });
+
+  test('calls beyond the budget join the queue instead of running', async () => {
+    const deps = answeredWorld(syncDepsFor());
+    deps.meter.requests = 30;
+    await runScheduledWork({ kind: 'calls', calls: [ANSWERED_ID, '25847700'] }, deps, deps.meter);
+    expect(deps.caller.count('getCall')).toBe(0);
+    const queued = Array.from(deps.platform.store.entries()).filter(([key]) => key.indexOf('q:') === 0).map(([, value]) => Object.keys(value).sort());
+    expect(queued).toEqual([['c25847696', 'c25847700']]);
+  });
+
+  test('a legacy CSAT look runs on the record only', async () => {
+    const deps = answeredWorld(syncDepsFor(), { transferMade: true, outcome: 5 });
+    deps.platform.seed('call:' + ANSWERED_ID, recordWith({
+      v: 2, outcome: 'answered', status: 'synced', summary: 'written', resolution: 'resolved',
+      link: { state: 'linked', conversationId: 'c1', userId: 'u1', reason: 'r', ambiguous: false, by: 'app' },
+      csat: { state: 'waiting', rating: null, key: null, looks: 1, lookAt: NOW },
+    }) as unknown as Record<string, unknown>);
+    deps.chat.conversations.get('c1')!.status = 'resolved';
+    await runScheduledWork({ kind: 'legacy', call: ANSWERED_ID, look: true }, deps, deps.meter);
+    expect(deps.caller.count('getCall')).toBe(0);
+    expect(deps.chat.csat).toEqual([{ conversationId: 'c1', rating: 5 }]);
+  });
+
+  test('Freshcaller failing the reconciliation list: the drain\'s progress is still saved and the run ends normally', async () => {
+    const deps = syncDepsFor();
+    deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW } });
+    deps.platform.seed('app:drain', { v: 1, head: CURRENT - 2, backlog: 1 });
+    deps.caller.fail('listCalls', callerError('listCalls', 503));
+    await expect(runScheduledWork({ kind: 'drain' }, deps, deps.meter)).resolves.toBeDefined();
+    expect(deps.platform.store.get('app:drain')).toMatchObject({ head: CURRENT, backlog: 0 });
+  });
+});
+
+describe('takePendingWork (a live event\'s share)', () => {
+  test('no backlog left by the last drain: one read, nothing more', async () => {
+    const deps = syncDepsFor();
+    await expect(takePendingWork(deps, deps.meter, EVENT_DRAIN)).resolves.toBeNull();
+    expect(deps.platform.dbOps()).toEqual(['get app:drain']);
+  });
+
+  test('a backlog: a small drain from the head, and the state saved with the reconciliation cursor kept', async () => {
+    const deps = syncDepsFor();
+    deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW } });
+    deps.platform.seed('app:drain', { v: 1, head: CURRENT, reconciledTo: 5, backlog: 4 });
+    const report = await takePendingWork(deps, deps.meter, EVENT_DRAIN);
+    expect(report).toMatchObject({ ran: 1, left: 0 });
+    expect(deps.platform.store.get('app:drain')).toEqual({ v: 1, head: CURRENT, reconciledTo: 5, backlog: 0 });
+  });
+});
