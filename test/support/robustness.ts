@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { recordShippedCoverage } from '../../tools/coverage/shipped-coverage';
 import { LocalRuntime, ManualClock, type InvocationResult } from '../../tools/runtime';
 import { ROOT } from './fixtures';
-import { assertPlatformClean, renamed, sequence, type LocalApp, type Payload } from './scenario';
+import { assertPlatformClean, FULL_NUMBER, NOTES_TEXT, renamed, sequence, type LocalApp, type Payload } from './scenario';
 
 /** Where each sample's outcome event is (the event that completes the call). */
 const OUTCOME_INDEX: Record<string, number> = {
@@ -230,6 +230,8 @@ export interface SideRuntimeOptions {
 }
 
 const sideRuntimes: LocalRuntime[] = [];
+/** How many of each extra runtime's log lines sideRuntimeLogLeaks() has looked at. */
+const logsChecked = new WeakMap<LocalRuntime, number>();
 
 /**
  * Another installation of the shipped app (its own store, schedules and clock) talking to the
@@ -249,6 +251,21 @@ export function sideRuntime(app: LocalApp, options: SideRuntimeOptions = {}): Lo
   });
   sideRuntimes.push(runtime);
   return runtime;
+}
+
+/**
+ * Log lines of the extra runtimes (contractWatch sees only the app's own) holding a full phone
+ * number, an API key or call notes. Each call reports the lines since the previous one (fits an afterEach).
+ */
+export function sideRuntimeLogLeaks(app: LocalApp): string[] {
+  const secrets = [String(app.iparams.freshchat_api_key), String(app.iparams.freshcaller_api_key)];
+  return sideRuntimes
+    .flatMap((runtime) => {
+      const lines = runtime.logs.slice(logsChecked.get(runtime) || 0).map((entry) => entry.message);
+      logsChecked.set(runtime, runtime.logs.length);
+      return lines;
+    })
+    .filter((message) => FULL_NUMBER.test(message) || secrets.some((s) => message.includes(s)) || NOTES_TEXT.some((t) => message.includes(t)));
 }
 
 export function recordSideRuntimes(): void {

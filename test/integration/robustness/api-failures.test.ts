@@ -33,6 +33,7 @@ import {
   queued,
   recordIn,
   recordSideRuntimes,
+  sideRuntimeLogLeaks,
   runCodes,
   schedulesFor,
   sideRuntime,
@@ -62,6 +63,7 @@ describe('robustness: Freshchat and Freshcaller failures', () => {
     app.standins.freshchat.clearFaults();
     app.standins.freshcaller.clearFaults();
     expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
+    expect(sideRuntimeLogLeaks(app)).toEqual([]);
   });
   afterAll(async () => {
     recordSideRuntimes();

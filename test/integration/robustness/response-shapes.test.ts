@@ -27,6 +27,7 @@ import {
   queued,
   recordIn,
   recordSideRuntimes,
+  sideRuntimeLogLeaks,
   runCodes,
   sideRuntime,
   startOddHost,
@@ -57,6 +58,7 @@ describe('robustness: response shapes', () => {
     Object.assign(app.standins.freshchat.behaviour, { userSearchNoMatch: 'empty-list', createUserStatus: 200, paginationLinks: 'openapi' });
     app.standins.freshcaller.behaviour.singleObjects = 'wrapped';
     expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
+    expect(sideRuntimeLogLeaks(app)).toEqual([]);
   });
   afterAll(async () => {
     recordSideRuntimes();

@@ -36,6 +36,7 @@ import {
   queued,
   recordIn,
   recordSideRuntimes,
+  sideRuntimeLogLeaks,
   runCodes,
   runLines,
   schedulesFor,
@@ -72,6 +73,7 @@ describe('robustness: unusual calls', () => {
     app.standins.freshchat.clearFaults();
     app.standins.freshcaller.clearFaults();
     expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
+    expect(sideRuntimeLogLeaks(app)).toEqual([]);
   });
   afterAll(async () => {
     recordSideRuntimes();
