@@ -1,14 +1,15 @@
 // Helpers for the robustness suites (test/integration/robustness/): one call's outcome event
 // built from a sample with only what a test changes, single events fired like replay() fires
-// them, extra runtimes that share an app's stand-ins (another timeout, another host map), and a
-// host that answers like a web server instead of an API. Everything runs the shipped
+// them, the run codes of the log lines (the second word, sync/outcome.ts), the deferred-work queue
+// and schedules as stored, extra runtimes that share an app's stand-ins (another timeout, another
+// host map), and a host that answers like a web server instead of an API. Everything runs the shipped
 // server/server.js; extra runtimes record their coverage of it like startLocalApp's does.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { recordShippedCoverage } from '../../tools/coverage/shipped-coverage';
 import { LocalRuntime, ManualClock, type InvocationResult } from '../../tools/runtime';
 import { ROOT } from './fixtures';
-import { assertPlatformClean, renamed, sequence, type LocalApp, type Payload } from './scenario';
+import { assertPlatformClean, FULL_NUMBER, NOTES_TEXT, renamed, sequence, type LocalApp, type Payload } from './scenario';
 
 /** Where each sample's outcome event is (the event that completes the call). */
 const OUTCOME_INDEX: Record<string, number> = {
@@ -92,13 +93,117 @@ export function logLines(result: InvocationResult | InvocationResult[]): Array<[
   return list.flatMap((r) => r.logs.map((entry) => [entry.level, entry.message] as [string, string]));
 }
 
-/** Names of the live schedules for one call (rp-<id>, cs-<id>). */
-export function schedulesFor(runtime: LocalRuntime, callId: number | string): string[] {
-  return runtime.schedules().map((s) => s.name).filter((name) => name.endsWith('-' + callId));
+/** A run's log line (sync/outcome.ts renderOutcome): `[call-sync] <source> <code> call <id>: ...`. */
+const RUN_LINE = /^\[call-sync\] (\S+) (\S+) call (\S+?)(?::|$)/;
+
+export interface RunLine {
+  level: string;
+  source: string;
+  /** The run code (outcome.ts RUN_CODES): what tests assert, never the prose after it. */
+  code: string;
+  callId: string;
+  message: string;
 }
 
-export function recordIn(runtime: LocalRuntime, callId: number | string): Record<string, unknown> | undefined {
-  return runtime.store('freshcaller').peek('call:' + callId);
+/** The run lines of the invocations' logs (other lines, e.g. `drained ran 1, left 0`, are left out). */
+export function runLines(result: InvocationResult | InvocationResult[]): RunLine[] {
+  return logLines(result).flatMap(([level, message]) => {
+    const match = RUN_LINE.exec(message);
+    return match ? [{ level, source: match[1] as string, code: match[2] as string, callId: match[3] as string, message }] : [];
+  });
+}
+
+/** [level, code] of each run line, for toEqual: `[['error', 'deferred']]`. */
+export function runCodes(result: InvocationResult | InvocationResult[]): Array<[string, string]> {
+  return runLines(result).map((line) => [line.level, line.code] as [string, string]);
+}
+
+/** The steps a run line lists (`steps link, post_summary`): identifiers, not prose. */
+export function stepsOf(line: RunLine): string[] {
+  const match = / steps ([a-z_]+(?:, [a-z_]+)*)/.exec(line.message);
+  return match ? (match[1] as string).split(', ') : [];
+}
+
+/** Names of the live schedules (the recurring `call-sync-drain`, kicks `drain-<n>`, overflow `ov-<n>`). */
+export function scheduleNames(runtime: LocalRuntime): string[] {
+  return runtime.schedules().map((s) => s.name);
+}
+
+/** Old one-time schedules named for one call (`rp-<id>`, `cs-<id>`): the pipeline never makes them. */
+export function schedulesFor(runtime: LocalRuntime, callId: number | string): string[] {
+  return scheduleNames(runtime).filter((name) => name.endsWith('-' + callId));
+}
+
+/** Call ids carried by the overflow schedules (`ov-<n>`, data `{ kind: 'calls', calls }`). */
+export function overflowCalls(runtime: LocalRuntime): string[] {
+  return runtime
+    .schedules()
+    .filter((s) => /^ov-\d$/.test(s.name))
+    .flatMap((s) => (Array.isArray(s.data.calls) ? (s.data.calls as unknown[]).map(String) : []));
+}
+
+export interface QueuedItem {
+  /** The `q:<slot>` key's slot. */
+  slot: number;
+  call: string;
+  kind: 'retry' | 'look';
+  due: number;
+  attempts: number;
+  since: number;
+}
+
+/** The deferred-work queue as stored: every `c<call id>` attribute of every `q:<slot>` key. */
+export function queued(runtime: LocalRuntime, callId?: number | string): QueuedItem[] {
+  const store = runtime.store('freshcaller');
+  const items: QueuedItem[] = [];
+  for (const key of store.keys().filter((k) => /^q:\d+$/.test(k)).sort()) {
+    const value = store.peek(key) || {};
+    for (const attribute of Object.keys(value)) {
+      const raw = value[attribute] as Record<string, unknown> | null;
+      if (!/^c\d+$/.test(attribute) || typeof raw !== 'object' || raw === null) continue;
+      items.push({
+        slot: Number(key.slice(2)),
+        call: String(raw.i || attribute.slice(1)),
+        kind: raw.k === 'l' ? 'look' : 'retry',
+        due: Number(raw.d),
+        attempts: Number(raw.n),
+        since: Number(raw.s),
+      });
+    }
+  }
+  return callId === undefined ? items : items.filter((item) => item.call === String(callId));
+}
+
+/**
+ * An installation that has been running: its drain has run once, so `app:drain` knows where the
+ * queue starts. (A fresh installation's first drain is tested on its own in api-failures.)
+ */
+export async function primeDrain(runtime: LocalRuntime): Promise<void> {
+  const result = await runtime.fireEvent('onScheduledEvent', { data: { kind: 'drain' } });
+  assertPlatformClean(result);
+  if (!runtime.store('freshcaller').peek('app:drain')) throw new Error('primeDrain: the drain did not save app:drain');
+}
+
+/** The record's parts tests look at (sync/record.ts), typed loosely for toMatchObject. */
+export interface StoredRecord {
+  v: number;
+  status: string;
+  outcome: string | null;
+  link: { state: string; conversationId: string | null; userId: string | null; reason: string | null; ambiguous: boolean; by: string | null };
+  summary: string;
+  actorId: string | null;
+  agentName: string | null;
+  resolution: string;
+  csat: { state: string; rating: number | null; key: number | null; looks: number; lookAt: number | null };
+  transfers: Array<{ leg: string; agentName: string | null; durationSeconds: number | null; written: boolean }>;
+  uncertain: string[];
+  uncertainFollowUps: string[];
+  failure: { code: string; reason: string; status: number; permanent: boolean; at: number; nextAt: number | null } | null;
+  [key: string]: unknown;
+}
+
+export function recordIn(runtime: LocalRuntime, callId: number | string): StoredRecord | undefined {
+  return runtime.store('freshcaller').peek('call:' + callId) as StoredRecord | undefined;
 }
 
 /** Real waiting: a stand-in's delayed answer (injectFault delayMs) arrives in real time. */
@@ -125,6 +230,8 @@ export interface SideRuntimeOptions {
 }
 
 const sideRuntimes: LocalRuntime[] = [];
+/** How many of each extra runtime's log lines sideRuntimeLogLeaks() has looked at. */
+const logsChecked = new WeakMap<LocalRuntime, number>();
 
 /**
  * Another installation of the shipped app (its own store, schedules and clock) talking to the
@@ -144,6 +251,21 @@ export function sideRuntime(app: LocalApp, options: SideRuntimeOptions = {}): Lo
   });
   sideRuntimes.push(runtime);
   return runtime;
+}
+
+/**
+ * Log lines of the extra runtimes (contractWatch sees only the app's own) holding a full phone
+ * number, an API key or call notes. Each call reports the lines since the previous one (fits an afterEach).
+ */
+export function sideRuntimeLogLeaks(app: LocalApp): string[] {
+  const secrets = [String(app.iparams.freshchat_api_key), String(app.iparams.freshcaller_api_key)];
+  return sideRuntimes
+    .flatMap((runtime) => {
+      const lines = runtime.logs.slice(logsChecked.get(runtime) || 0).map((entry) => entry.message);
+      logsChecked.set(runtime, runtime.logs.length);
+      return lines;
+    })
+    .filter((message) => FULL_NUMBER.test(message) || secrets.some((s) => message.includes(s)) || NOTES_TEXT.some((t) => message.includes(t)));
 }
 
 export function recordSideRuntimes(): void {

@@ -2,7 +2,8 @@
 // wrapped single objects, "no match" as 404, create answering 201, both kinds of pagination
 // links, agents beyond the first page, deactivated agents), and answers the app cannot use (a
 // web page, an empty body, JSON of another shape). Read through the shipped server/server.js;
-// what the app wrote, stored and logged is checked each time.
+// what the app wrote, stored (the call record's link, summary and failure) and the run code it
+// logged is checked each time.
 import {
   advance,
   allAppNotes,
@@ -15,7 +16,6 @@ import {
   SEED,
   setFreshcallerCall,
   startScenarioApp,
-  storedRecord,
   type LocalApp,
 } from '../../support/scenario';
 import {
@@ -23,9 +23,12 @@ import {
   fireOn,
   logLines,
   outcomeOf,
+  primeDrain,
+  queued,
   recordIn,
   recordSideRuntimes,
-  schedulesFor,
+  sideRuntimeLogLeaks,
+  runCodes,
   sideRuntime,
   startOddHost,
   type OddHost,
@@ -42,9 +45,12 @@ describe('robustness: response shapes', () => {
   let watch: ReturnType<typeof contractWatch>;
   const oddHosts: OddHost[] = [];
 
+  const record = (id: number) => recordIn(app.runtime, id);
+
   beforeAll(async () => {
     app = await startScenarioApp();
     watch = contractWatch(app);
+    await primeDrain(app.runtime);
   });
   afterEach(() => {
     app.standins.freshchat.clearFaults();
@@ -52,6 +58,7 @@ describe('robustness: response shapes', () => {
     Object.assign(app.standins.freshchat.behaviour, { userSearchNoMatch: 'empty-list', createUserStatus: 200, paginationLinks: 'openapi' });
     app.standins.freshcaller.behaviour.singleObjects = 'wrapped';
     expect(watch.check()).toEqual({ violations: [], logLeaks: [] });
+    expect(sideRuntimeLogLeaks(app)).toEqual([]);
   });
   afterAll(async () => {
     recordSideRuntimes();
@@ -60,7 +67,7 @@ describe('robustness: response shapes', () => {
   });
 
   describe('shapes the seeds allow', () => {
-    test('Freshcaller single objects bare (001): the agent is found by email and a replay reads the call back', async () => {
+    test('Freshcaller single objects bare (001): the agent is found by email and the retry reads the call back', async () => {
       app.standins.freshcaller.behaviour.singleObjects = 'bare';
       const id = 26100001;
       const event = outcomeOf('answered-inbound', id, RILEY);
@@ -69,10 +76,11 @@ describe('robustness: response shapes', () => {
       app.standins.freshchat.injectFault({ method: 'POST', path: /\/messages$/, status: 503 });
       const failed = await fire(app, event);
       expect(failed.requests.find((r) => r.template === 'callerGetUser')).toMatchObject({ status: 200 });
-      expect(storedRecord(app, id)).toMatchObject({ conversationId: riley, summary: false, error: { code: 'server' } });
+      expect(record(id)).toMatchObject({ link: { state: 'linked', conversationId: riley }, summary: 'none', failure: { code: 'server' } });
+      expect(queued(app.runtime, id)).toHaveLength(1);
 
-      const [replay] = await advance(app, 7 * 60_000);
-      expect(replay!.requests.find((r) => r.template === 'callerGetCall')).toMatchObject({ status: 200 });
+      const drains = await advance(app, 7 * 60_000);
+      expect(drains.flatMap((d) => d.requests).find((r) => r.template === 'callerGetCall')).toMatchObject({ status: 200 });
       const notes = appNotes(app, riley, { callId: id });
       expect(notes.map((n) => n.kind)).toEqual(['summary']);
       // Ava Parker: the same email in Freshcaller (read from a bare user object) and Freshchat.
@@ -80,22 +88,25 @@ describe('robustness: response shapes', () => {
       expect(notes[0]!.lines).toEqual(expect.arrayContaining(['Incoming call \u00b7 answered', 'Agent: Ava Parker', 'CSAT: 4/5 (caller pressed 4)']));
       expect(conversation(app, riley).status).toBe('resolved');
       expect(csatPosts(app, riley)).toEqual([expect.objectContaining({ rating: 4 })]);
-      expect(storedRecord(app, id)).toMatchObject({ summary: true, resolved: true, csat: 'posted', actorId: SEED.agents.ava, error: null });
+      expect(record(id)).toMatchObject({ status: 'synced', summary: 'written', resolution: 'resolved', csat: { state: 'posted', rating: 4 }, actorId: SEED.agents.ava, failure: null });
     });
 
-    test('user search answering 404 for "no match": the next form of the number is tried, and Sam is found', async () => {
+    test('user search answering 404 for "no match": the next forms of the number are tried, and Sam is found', async () => {
       app.standins.freshchat.behaviour.userSearchNoMatch = 'not-found';
       const id = 26100002;
       const result = await fire(app, outcomeOf('missed-inbound', id, SAM));
       const lookups = result.requests.filter((r) => r.template === 'chatFindUsersByPhone');
-      expect(lookups.map((r) => r.status)).toEqual([404, 200]);
-      expect(chatRequests(app, 'GET', '/v2/users').slice(-2).map((r) => r.query.phone_no)).toEqual(['+14155550199', '(415) 555-0199']);
-      expect(logLines(result)).toEqual([['info', expect.stringContaining('posted the summary note to conversation ' + sam)]]);
+      // E.164, E.164 without "+", then national: Sam is stored as "(415) 555-0199".
+      expect(lookups.map((r) => r.status)).toEqual([404, 404, 200]);
+      expect(chatRequests(app, 'GET', '/v2/users').slice(-3).map((r) => r.query.phone_no)).toEqual(['+14155550199', '14155550199', '(415) 555-0199']);
+      // The conversation the link chose is read once: its status is known from that read.
+      expect(result.requests.filter((r) => r.template === 'chatGetConversation').map((r) => r.url)).toEqual([expect.stringMatching(new RegExp('/v2/conversations/' + sam + '$'))]);
+      expect(runCodes(result)).toEqual([['info', 'synced']]);
       expect(appNotes(app, sam, { callId: id }).map((n) => n.kind)).toEqual(['summary']);
-      expect(storedRecord(app, id)).toMatchObject({ conversationId: sam, reason: 'matched user by phone \u20260199; most recent open conversation', error: null });
+      expect(record(id)).toMatchObject({ link: { state: 'linked', conversationId: sam, reason: 'matched user by phone \u20260199; most recent open conversation' }, failure: null });
     });
 
-    test('user search answering 404 for every form of an unknown number: unlinked, not an error', async () => {
+    test('user search answering 404 for every form of an unknown number: unlinked, not an error, and nothing else asked', async () => {
       app.standins.freshchat.behaviour.userSearchNoMatch = 'not-found';
       const id = 26100003;
       const result = await fire(app, outcomeOf('abandoned-unknown', id, '+14155550177'));
@@ -103,9 +114,10 @@ describe('robustness: response shapes', () => {
         ['chatFindUsersByPhone', 404],
         ['chatFindUsersByPhone', 404],
         ['chatFindUsersByPhone', 404],
+        ['chatFindUsersByPhone', 404],
       ]);
-      expect(logLines(result)).toEqual([['info', expect.stringContaining('left unlinked: no Freshchat user with phone \u20260177')]]);
-      expect(storedRecord(app, id)).toMatchObject({ conversationId: null, unlinked: true, reason: 'no Freshchat user with phone \u20260177', error: null });
+      expect(runCodes(result)).toEqual([['info', 'unlinked']]);
+      expect(record(id)).toMatchObject({ status: 'unlinked', link: { state: 'unlinked', conversationId: null, reason: 'no Freshchat user with phone \u20260177' }, failure: null });
     });
 
     test('create user answering 201 (003): the user and a conversation are created; a second creation reuses the app id', async () => {
@@ -117,14 +129,14 @@ describe('robustness: response shapes', () => {
       const created = app.standins.freshchat.state.conversations.filter((c) => c.users.some((u) => u.id === users[0]!.id));
       expect(created).toHaveLength(1);
       expect(appNotes(app, created[0]!.conversation_id, { callId: 26100004 }).map((n) => n.kind)).toEqual(['summary']);
-      expect(storedRecord(app, 26100004)).toMatchObject({ conversationId: created[0]!.conversation_id, summary: true, error: null });
+      expect(record(26100004)).toMatchObject({ link: { state: 'linked', conversationId: created[0]!.conversation_id, userId: users[0]!.id, by: 'app' }, summary: 'written', failure: null });
 
       // Another unknown caller, a voicemail: the app id was cached by the first creation.
       const second = await fire(app, outcomeOf('voicemail', 26100005, '+14155550166'));
       const templates = second.requests.map((r) => r.template);
       expect(templates).toEqual(expect.arrayContaining(['chatCreateUser', 'chatCreateConversation']));
       expect(templates).not.toContain('chatGetAccountConfiguration');
-      expect(storedRecord(app, 26100005)).toMatchObject({ summary: true, error: null, reason: 'no Freshchat user with phone \u20260166; new user and conversation' });
+      expect(record(26100005)).toMatchObject({ summary: 'written', failure: null, link: { state: 'linked', reason: 'no Freshchat user with phone \u20260166; new user and conversation' } });
     });
   });
 
@@ -164,7 +176,7 @@ describe('robustness: response shapes', () => {
       const [summary] = allAppNotes(app, { callId: 26100011 });
       expect(summary).toMatchObject({ kind: 'summary', actorId: SEED.agents.defaultAgent });
       expect(summary!.lines).toContain('Agent: Yan Left');
-      expect(storedRecord(app, 26100011)).toMatchObject({ actorId: SEED.agents.defaultAgent, agentName: 'Yan Left', error: null });
+      expect(record(26100011)).toMatchObject({ actorId: SEED.agents.defaultAgent, agentName: 'Yan Left', failure: null });
     });
 
     test('an agent without a name in Freshchat still authors, named as Freshcaller names them', async () => {
@@ -195,26 +207,26 @@ describe('robustness: response shapes', () => {
       const result = await fire(app, answeredBy(26100014, 67054, 'Ola Empty'));
       expect(result.requests.filter((r) => r.template === 'chatListAgents')).toHaveLength(1);
       expect(allAppNotes(app, { callId: 26100014 })[0]).toMatchObject({ actorId: SEED.agents.defaultAgent });
-      expect(storedRecord(app, 26100014)).toMatchObject({ summary: true, error: null });
+      expect(record(26100014)).toMatchObject({ summary: 'written', failure: null });
     });
   });
 
   describe('answers of another shape', () => {
-    test('a user search without a users list counts as no match: the next form finds Sam', async () => {
+    test('a user search without a users list counts as no match: a later form finds Sam', async () => {
       app.standins.freshchat.injectFault({ method: 'GET', path: '/v2/users', status: 200, body: { pagination: {} } });
       const id = 26100020;
       const result = await fire(app, outcomeOf('missed-inbound', id, SAM));
-      expect(result.requests.filter((r) => r.template === 'chatFindUsersByPhone')).toHaveLength(2);
-      expect(storedRecord(app, id)).toMatchObject({ conversationId: sam, summary: true, error: null });
+      expect(result.requests.filter((r) => r.template === 'chatFindUsersByPhone')).toHaveLength(3);
+      expect(record(id)).toMatchObject({ link: { state: 'linked', conversationId: sam }, summary: 'written', failure: null });
     });
 
-    test('a user search whose users are not a list is a bad answer: recorded, nothing written, no replay', async () => {
+    test('a user search whose users are not a list is a bad answer: recorded, nothing written, nothing queued', async () => {
       app.standins.freshchat.injectFault({ method: 'GET', path: '/v2/users', status: 200, body: { users: 'Sam Taylor' } });
       const id = 26100021;
       const result = await fire(app, outcomeOf('missed-inbound', id, SAM));
-      expect(logLines(result)).toEqual([['error', expect.stringContaining('failed: ' + UNREADABLE + ' (200)')]]);
-      expect(storedRecord(app, id)).toMatchObject({ conversationId: null, summary: false, error: { code: 'bad_response', reason: UNREADABLE } });
-      expect(schedulesFor(app.runtime, id)).toEqual([]);
+      expect(runCodes(result)).toEqual([['error', 'failed']]);
+      expect(record(id)).toMatchObject({ status: 'failed', link: { state: 'none', conversationId: null }, summary: 'none', failure: { code: 'bad_response', reason: UNREADABLE, permanent: true } });
+      expect(queued(app.runtime, id)).toEqual([]);
       expect(appNotes(app, sam, { callId: id })).toEqual([]);
     });
 
@@ -224,17 +236,19 @@ describe('robustness: response shapes', () => {
       const result = await fire(app, outcomeOf('missed-inbound', id, SAM));
       expect(result.requests.map((r) => r.template)).toEqual(['chatFindUsersByPhone']);
       expect(chatRequests(app).filter((r) => r.path.includes('..') || r.path === '/v2/agents/conversations')).toEqual([]);
-      expect(logLines(result)).toEqual([['error', expect.stringContaining('failed: Not a valid Freshchat id (0)')]]);
-      expect(storedRecord(app, id)).toMatchObject({ conversationId: null, summary: false, error: { code: 'invalid', reason: 'Not a valid Freshchat id' } });
-      expect(schedulesFor(app.runtime, id)).toEqual([]);
+      expect(runCodes(result)).toEqual([['error', 'failed']]);
+      expect(record(id)).toMatchObject({ link: { conversationId: null }, summary: 'none', failure: { code: 'invalid', reason: 'Not a valid Freshchat id', permanent: true } });
+      expect(queued(app.runtime, id)).toEqual([]);
     });
 
     test('a user deleted between the search and the conversation list (404): treated as having no conversation', async () => {
       app.standins.freshchat.injectFault({ method: 'GET', path: '/v2/users/' + SEED.users.sam + '/conversations', status: 404 });
       const id = 26100026;
       const result = await fire(app, outcomeOf('missed-inbound', id, SAM));
-      expect(logLines(result)).toEqual([['info', expect.stringContaining('left unlinked: matched user by phone \u20260199; the user has no conversation')]]);
-      expect(storedRecord(app, id)).toMatchObject({ conversationId: null, unlinked: true, error: null });
+      // No conversation: there is none to read either.
+      expect(result.requests.map((r) => r.template)).not.toContain('chatGetConversation');
+      expect(runCodes(result)).toEqual([['info', 'unlinked']]);
+      expect(record(id)).toMatchObject({ link: { state: 'unlinked', conversationId: null, reason: 'matched user by phone \u20260199; the user has no conversation' }, failure: null });
     });
 
     test('a conversation list without conversations: the user has none, and a missed call creates nothing', async () => {
@@ -242,8 +256,8 @@ describe('robustness: response shapes', () => {
       const id = 26100022;
       const before = app.standins.freshchat.state.conversations.length;
       const result = await fire(app, outcomeOf('missed-inbound', id, SAM));
-      expect(logLines(result)).toEqual([['info', expect.stringContaining('left unlinked: matched user by phone \u20260199; the user has no conversation')]]);
-      expect(storedRecord(app, id)).toMatchObject({ conversationId: null, unlinked: true, error: null });
+      expect(runCodes(result)).toEqual([['info', 'unlinked']]);
+      expect(record(id)).toMatchObject({ link: { state: 'unlinked', conversationId: null, reason: 'matched user by phone \u20260199; the user has no conversation' }, failure: null });
       expect(app.standins.freshchat.state.conversations).toHaveLength(before);
     });
 
@@ -251,7 +265,7 @@ describe('robustness: response shapes', () => {
       app.standins.freshchat.injectFault({ method: 'GET', path: '/v2/conversations/' + sam, status: 200, body: { id: sam, status: 'new' } });
       const id = 26100023;
       await fire(app, outcomeOf('missed-inbound', id, SAM));
-      expect(storedRecord(app, id)).toMatchObject({ conversationId: sam, summary: true, error: null });
+      expect(record(id)).toMatchObject({ link: { state: 'linked', conversationId: sam }, summary: 'written', failure: null });
       expect(appNotes(app, sam, { callId: id }).map((n) => n.kind)).toEqual(['summary']);
     });
 
@@ -259,9 +273,10 @@ describe('robustness: response shapes', () => {
       const id = 26100024;
       app.standins.freshchat.injectFault({ method: 'POST', path: '/v2/conversations', status: 200, body: { status: 'new' } });
       const result = await fire(app, outcomeOf('voicemail', id, '+14155550155'));
-      expect(logLines(result)).toEqual([['error', expect.stringContaining('failed: ' + UNREADABLE + ' (200)')]]);
-      expect(storedRecord(app, id)).toMatchObject({ conversationId: null, summary: false, error: { code: 'bad_response' } });
-      expect(app.standins.freshchat.state.users.filter((u) => u.phone === '+14155550155')).toHaveLength(1);
+      expect(runCodes(result)).toEqual([['error', 'failed']]);
+      const users = app.standins.freshchat.state.users.filter((u) => u.phone === '+14155550155');
+      expect(users).toHaveLength(1);
+      expect(record(id)).toMatchObject({ link: { state: 'to_create', conversationId: null, userId: users[0]!.id }, summary: 'none', failure: { code: 'bad_response' } });
     });
   });
 
@@ -272,16 +287,16 @@ describe('robustness: response shapes', () => {
       return host;
     }
 
-    test('Freshchat host serving a web page: a bad answer in plain words, no replay', async () => {
+    test('Freshchat host serving a web page: a bad answer in plain words, nothing queued', async () => {
       const html = await oddHost({});
       const runtime = sideRuntime(app, { hostMap: { [String(app.iparams.freshchat_host)]: html.url, [String(app.iparams.freshcaller_host)]: app.standins.freshcaller.url } });
       const id = 26100030;
       const result = await fireOn(runtime, outcomeOf('missed-inbound', id, SAM));
       expect(html.paths).toEqual(['/v2/users']);
-      expect(logLines(result)).toEqual([['error', expect.stringContaining('failed: ' + UNREADABLE + ' (200)')]]);
+      expect(runCodes(result)).toEqual([['error', 'failed']]);
       expect(logLines(result)[0]![1]).not.toMatch(/nginx|html/i);
-      expect(recordIn(runtime, id)).toMatchObject({ conversationId: null, error: { code: 'bad_response', reason: UNREADABLE } });
-      expect(schedulesFor(runtime, id)).toEqual([]);
+      expect(recordIn(runtime, id)).toMatchObject({ link: { conversationId: null }, failure: { code: 'bad_response', reason: UNREADABLE } });
+      expect(queued(runtime, id)).toEqual([]);
     });
 
     test('Freshchat host answering 200 with an empty body: the same', async () => {
@@ -289,7 +304,7 @@ describe('robustness: response shapes', () => {
       const runtime = sideRuntime(app, { hostMap: { [String(app.iparams.freshchat_host)]: empty.url, [String(app.iparams.freshcaller_host)]: app.standins.freshcaller.url } });
       const id = 26100031;
       await fireOn(runtime, outcomeOf('missed-inbound', id, SAM));
-      expect(recordIn(runtime, id)).toMatchObject({ error: { code: 'bad_response', reason: UNREADABLE } });
+      expect(recordIn(runtime, id)).toMatchObject({ failure: { code: 'bad_response', reason: UNREADABLE } });
     });
 
     test('Freshcaller host serving a web page for the call metrics: named as Freshcaller', async () => {
@@ -298,8 +313,8 @@ describe('robustness: response shapes', () => {
       const id = 26100032;
       const result = await fireOn(runtime, outcomeOf('answered-inbound', id, SAM));
       expect(html.paths).toEqual(['/api/v1/calls/' + id + '/call_metrics']);
-      expect(logLines(result)).toEqual([['error', expect.stringContaining('failed: Freshcaller sent an answer the app cannot read (200)')]]);
-      expect(recordIn(runtime, id)).toMatchObject({ summary: false, error: { code: 'bad_response', reason: 'Freshcaller sent an answer the app cannot read' } });
+      expect(runCodes(result)).toEqual([['error', 'failed']]);
+      expect(recordIn(runtime, id)).toMatchObject({ summary: 'none', failure: { code: 'bad_response', reason: 'Freshcaller sent an answer the app cannot read' } });
       expect(callerRequests(app, 'GET', '/api/v1/calls/' + id + '/call_metrics')).toEqual([]);
     });
   });
