@@ -90,7 +90,7 @@ describe('lifecycle generator', () => {
     }
   });
 
-  test('who gets noted follows product.md and the default installation parameters', () => {
+  test('who gets noted follows README.md and the default installation parameters', () => {
     const expectFor = (spec: CaseSpec): Array<boolean | 'maybe'> => buildCase(spec, iparams).calls.map((c) => c.expect.noted);
     const one = (kind: Parameters<typeof plainCall>[0], caller: Parameters<typeof plainCall>[1]): CaseSpec => ({ calls: [plainCall(kind, caller)], faults: [], runtime: {} });
     expect(expectFor(one('missed', 'sam'))).toEqual([true]);

@@ -304,7 +304,7 @@ export interface BuiltEvent {
   ref: string;
 }
 
-/** What a call must end as, by product.md and the installation parameters. */
+/** What a call must end as, by README.md and the installation parameters. */
 export interface Expectation {
   /**
    * Exactly one summary note, in a conversation of the caller. `maybe`: a missed or abandoned call
@@ -416,7 +416,7 @@ export function expectationOf(spec: CallSpec, iparams: Record<string, unknown>):
   return { noted, resolves, csatRating, csatKnown: csatRating !== null && csat.kind === 'rated' };
 }
 
-/** product.md: how the key the caller pressed maps to Freshchat's 1-5. */
+/** README.md "Which conversation, and what is written": how the key the caller pressed maps to Freshchat's 1-5. */
 export function mapCsat(key: number, scale: string): number | null {
   if (scale === '1-2') return key === 1 ? 5 : key === 2 ? 1 : null;
   if (scale === '1-9') return key >= 1 && key <= 9 ? Math.floor(1 + ((key - 1) * 4) / 8 + 0.5) : null;

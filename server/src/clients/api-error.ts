@@ -1,5 +1,5 @@
 // The one error type the API clients throw. Everything `$request.invokeTemplate` rejects with
-// (fdk-platform.md "Request templates": `{ status, response }` or `{ status, message }`, 502 for a
+// (docs/platform.md "Request templates": `{ status, response }` or `{ status, message }`, 502 for a
 // connection failure, 504 for a timeout) becomes an ApiError with a stable code, whether a retry
 // can help, and a reason in plain words for the sidebar and the install screen. Response bodies
 // are never copied into it: Freshchat and Freshcaller error messages can name users and numbers.
@@ -30,7 +30,7 @@ export interface ApiErrorFields {
 }
 
 const PRODUCT_NAME: Record<ApiProduct, string> = { freshchat: 'Freshchat', freshcaller: 'Freshcaller' };
-/** Freshchat calls its credential an API token, Freshcaller an API key (product.md iparams). */
+/** Freshchat calls its credential an API token, Freshcaller an API key (README.md "Installation parameters"). */
 const CREDENTIAL: Record<ApiProduct, string> = { freshchat: 'API token', freshcaller: 'API key' };
 
 const CODE_BY_STATUS: Record<number, ApiErrorCode> = {
@@ -44,7 +44,7 @@ const CODE_BY_STATUS: Record<number, ApiErrorCode> = {
   504: 'timeout',
 };
 
-/** Failures a later retry can fix: product.md "A request that fails after its template's retries (429, 5xx, timeout) is not lost". */
+/** Failures a later retry can fix: README.md. */
 const TRANSIENT_CODES: ApiErrorCode[] = ['rate_limited', 'server', 'timeout', 'unreachable'];
 
 /** What a 404 from each template means; templates not listed point at a missing API (wrong host). */

@@ -1,5 +1,4 @@
-// The Freshchat side of the one narrow port over `$request.invokeTemplate` (style.md "Side
-// effects behind one narrow, passed-in port"). Templates are in config/requests.json; bodies
+// The Freshchat side of the one narrow port over `$request.invokeTemplate`. Templates are in config/requests.json; bodies
 // follow 002's MessageCreate / ConversationCreate / ConversationUpdate / UserCreate and 003's
 // CSAT; answers are parsed with zod, unknown fields tolerated. Every failure is an ApiError.
 import { array, boolean, looseObject, number, string, union, unknown } from 'zod';
@@ -63,7 +62,7 @@ export interface FreshchatApi {
   postPrivateNote(conversationId: string, actorId: string, text: string): Promise<void>;
   createUser(phoneE164: string): Promise<ChatUser>;
   createConversation(conversation: NewConversation): Promise<{ conversationId: string }>;
-  /** Pages GET /v2/agents (it has no email filter, product.md); null when no active agent has the email. */
+  /** Pages GET /v2/agents (it has no email filter, README.md); null when no active agent has the email. */
   findAgentByEmail(email: string, maxPages?: number): Promise<ChatAgent | null>;
   /** Only for a resolved conversation (003 CSAT); `rating` 1-5. */
   postCsat(conversationId: string, rating: number): Promise<void>;

@@ -1,4 +1,4 @@
-// Normalises the `changes` of onCallUpdate (product.md "Diff"). Seed 004 documents
+// Normalises the `changes` of onCallUpdate (docs/architecture.md "Triage"). Seed 004 documents
 // `{ attribute: ["New value", "Old value"] }`, flat; observed payloads also nest them under
 // `model_changes` and send `[old, new]` (seeds README). The order is decided per attribute by
 // comparing with the current call, falling back to the documented [new, old].

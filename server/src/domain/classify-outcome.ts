@@ -1,4 +1,4 @@
-// The outcome of a call from its participants' call_status codes (seeds 001 and 004, product.md
+// The outcome of a call from its participants' call_status codes (seeds 001 and 004, README.md
 // "Classify the outcome"), and how an outcome maps to `log_call_types`.
 import type { Call, Participant } from '../events/call-event';
 import type { Direction, LogType, Outcome } from './types';
@@ -43,7 +43,7 @@ export function classifyOutcome(call: Call): Outcome {
   return call.direction === 'outgoing' || agentConnected(call) ? 'answered' : 'missed';
 }
 
-/** The `log_call_types` entry an outcome falls under; null: never logged (product.md). */
+/** The `log_call_types` entry an outcome falls under; null: never logged (README.md). */
 export function logTypeOf(outcome: Outcome, direction: Direction): LogType | null {
   if (outcome === 'answered' && direction === 'outgoing') return 'outgoing';
   return LOG_TYPE_BY_OUTCOME[outcome];

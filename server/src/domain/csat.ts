@@ -1,5 +1,5 @@
 // Maps the key the caller pressed (call metrics `csat.outcome`, seed 001) to Freshchat's 1-5
-// rating by `csat_scale` (product.md "Installation parameters").
+// rating by `csat_scale` (README.md "Installation parameters").
 import type { CsatResult, CsatScale } from './types';
 
 const RATING_BY_SCALE: Record<CsatScale, (key: number) => number | null> = {

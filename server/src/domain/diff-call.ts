@@ -1,11 +1,11 @@
-// Facts an onCallUpdate event carries (product.md "Diff"), from its normalised changes and the
+// Facts an onCallUpdate event carries (docs/architecture.md "Triage"), from its normalised changes and the
 // current call. Pure: the planner decides what to do with them.
 import type { Call } from '../events/call-event';
 import { isAbsent, isRecord, sameValue } from './same-value';
 import type { CallFacts, Change, ChangeSet } from './types';
 
 /**
- * Attributes whose change touches nothing the app writes (product.md "Plan": hold toggles,
+ * Attributes whose change touches nothing the app writes (docs/architecture.md "Triage": hold toggles,
  * ringing, `updated_time` alone cost zero requests). Timestamps, cost, units, and the
  * hold/ringing/IVR/after-call-work times of the call metrics (seed 001) are bookkeeping;
  * `integrated_resources` links other products (e.g. a Freshdesk ticket), which no note shows.

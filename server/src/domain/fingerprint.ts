@@ -1,4 +1,4 @@
-// A short, stable digest for stored state (product.md "State"): tells whether call notes
+// A short, stable digest for stored state (docs/architecture.md "The call record"): tells whether call notes
 // changed without storing the notes. FNV-1a 32-bit over the UTF-8 bytes, as 8 hex digits.
 
 const FNV_OFFSET_BASIS = 0x811c9dc5;

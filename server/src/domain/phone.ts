@@ -1,5 +1,5 @@
 // Caller numbers, normalised to E.164 with the Freshcaller number's country as the default
-// region (product.md "Which conversation", step 2), and the forms Freshchat may hold them in.
+// region (README.md "Which conversation, and what is written", step 2), and the forms Freshchat may hold them in.
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { PhoneNumber } from './types';
 

@@ -1,5 +1,4 @@
-// Card numbers in call notes are removed before they are written anywhere (product.md "What
-// gets written"): 13-19 digits, possibly separated by single spaces or dashes, passing Luhn.
+// Card numbers in call notes are removed before they are written anywhere (README.md): 13-19 digits, possibly separated by single spaces or dashes, passing Luhn.
 
 export const CARD_MASK = '[card number removed]';
 

@@ -1,4 +1,4 @@
-// The private notes agents read in Freshchat (product.md "What gets written"): plain text,
+// The private notes agents read in Freshchat (README.md "Which conversation, and what is written"): plain text,
 // short lines, no absent values, and always one stable identifying line last, which the
 // Freshchat sidebar looks for.
 import { formatPhone, maskedNumber } from './phone';

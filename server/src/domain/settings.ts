@@ -1,4 +1,4 @@
-// Installation parameters read with product.md's defaults ("Installation parameters"). The
+// Installation parameters read with the defaults in README.md "Installation parameters". The
 // platform's shapes vary (a multiselect as an array, one string or a comma-separated string; a
 // checkbox as a boolean or its string), so each is read tolerantly and anything unrecognised
 // falls back to the documented default.

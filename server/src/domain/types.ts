@@ -1,7 +1,7 @@
 // The app's own vocabulary, shared by the pure steps (diff, classify, plan, render) and the act
 // step. Values, not behaviour.
 
-/** Outcomes of a call (product.md "Classify the outcome"). */
+/** Outcomes of a call (docs/architecture.md "Triage"). */
 export const OUTCOMES = ['answered', 'missed', 'voicemail', 'abandoned', 'busy', 'failed', 'blocked', 'queue_timeout', 'in_progress'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -14,7 +14,7 @@ export type Direction = 'incoming' | 'outgoing' | 'unknown';
 export type ResolvePolicy = 'never' | 'answered';
 export type CsatScale = '1-5' | '1-9' | '1-2';
 
-/** Installation parameters read with product.md's defaults. */
+/** Installation parameters read with the defaults in README.md "Installation parameters". */
 export interface Settings {
   defaultAgentId: string;
   /** null: never create conversations. */
@@ -44,7 +44,7 @@ export interface Change {
 }
 export type ChangeSet = Record<string, Change>;
 
-/** What an event says happened, derived from its changes and the call (product.md "Diff"). */
+/** What an event says happened, derived from its changes and the call (docs/architecture.md "Triage"). */
 export interface CallFacts {
   changedKeys: string[];
   /** Nothing the app syncs changed (e.g. only updated_time): the event costs nothing. */

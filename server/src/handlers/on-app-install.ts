@@ -5,7 +5,7 @@ import type { HandlerOutcome, Platform } from '../ports';
 
 /**
  * Checks both credentials with one cheap request each, side by side (the platform gives
- * onAppInstall 10 s and no $db or $schedule: fdk-platform.md), and blocks the install with a
+ * onAppInstall 10 s and no $db or $schedule: docs/platform.md "Loading server.js"), and blocks the install with a
  * message of at most 60 characters that names the product and what failed.
  */
 export async function onAppInstall(_payload: unknown, platform: Platform): Promise<HandlerOutcome> {

@@ -5,7 +5,7 @@ export type Render = (error?: { status?: number; message: string } | null, data?
 /**
  * Runs a handler to the end and then answers the platform exactly once.
  * The platform calls a handler without awaiting it and treats renderData as completion
- * (fdk-platform.md), so nothing may still be running when renderData is called, and an
+ * (docs/platform.md "Loading server.js"), so nothing may still be running when renderData is called, and an
  * exception must not escape: it would become a bare 500 with nothing recorded.
  */
 export function settle(handler: Handler, payload: unknown, platform: Platform, render: Render): Promise<void> {

@@ -1,5 +1,5 @@
 // The globals the Freshworks platform puts in the sandbox that runs server/server.js
-// (fdk-platform.md, "server/server.js: how the platform loads it"). Nothing else exists there:
+// (docs/platform.md "Loading server.js"). Nothing else exists there:
 // no timers, no Buffer, no process. console has only log, info and error: console.warn makes
 // the FDK's own sandbox fail the event with a 500, so it is left out on purpose.
 import type { PlatformDb, PlatformRequest, PlatformSchedule } from './types';

@@ -1,4 +1,4 @@
-// Shapes of the platform's own objects, as fdk-platform.md describes them.
+// Shapes of the platform's own objects, as docs/platform.md describes them.
 
 export interface InvokeOptions {
   context?: Record<string, string | number>;

@@ -1,5 +1,5 @@
 // Who authors the notes: the Freshchat agent whose email matches the Freshcaller agent's,
-// else freshchat_default_agent_id (product.md "What gets written"). The mapping is cached in
+// else freshchat_default_agent_id (README.md "Which conversation, and what is written"). The mapping is cached in
 // one small record, since finding an agent by email means paging Freshchat's agent list.
 import { utf8Length } from '../domain/fingerprint';
 import type { AgentLink, AppCache } from '../state/store';

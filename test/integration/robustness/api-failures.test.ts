@@ -228,7 +228,7 @@ describe('robustness: Freshchat and Freshcaller failures', () => {
 
       const drains = await runtime.advance(7 * 60_000);
       expect(drains.flatMap((d) => d.requests.map((r) => r.template))).toContain('chatListMessages');
-      // product.md: one private note per call, whatever the retries.
+      // README.md "Which conversation, and what is written": one private note per call, whatever the retries.
       expect(appNotes(app, jordanOpen, { callId: id }).map((n) => n.kind)).toEqual(['summary']);
       expect(recordIn(runtime, id)).toMatchObject({ status: 'synced', summary: 'written', uncertain: [], failure: null });
       expect(queued(runtime, id)).toEqual([]);

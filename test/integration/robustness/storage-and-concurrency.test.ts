@@ -3,7 +3,7 @@
 // deliveries (before the record is read the call rides on an `ov-<n>` one-time schedule; after a
 // Freshchat write, the claim names what was under way), the 8 KB value limit, and runs of the
 // same call or the same new number at the same time ("the loser defers its work, never drops
-// it", product.md): the claim `lk:<root>:<v>` makes the loser `busy`, and its work is queued.
+// it", README.md): the claim `lk:<root>:<v>` makes the loser `busy`, and its work is queued.
 import type { InvocationResult } from '../../../tools/runtime';
 import {
   advance,
@@ -146,7 +146,7 @@ describe('robustness: storage and concurrency', () => {
     });
 
     // Whichever of the event's storage operations the budget runs out at (before or after the
-    // summary is sent), the call must end with one summary: product.md "One private note per call".
+    // summary is sent), the call must end with one summary: README.md "Which conversation, and what is written".
     // A voicemail from Riley costs 5: read the record, claim, save, mark rc:<slot>, read app:drain.
     describe.each([
       // All five fit: synced.
