@@ -63,7 +63,7 @@ export function checkedId(product: ApiProduct, template: string, id: string | nu
 }
 
 /** A phone number in one of the forms the app looks up (E.164, digits, national): nothing else. */
-const SAFE_PHONE = /^\+?[0-9][0-9 ().-]{2,28}[0-9]$/;
+const SAFE_PHONE = /^\+?[0-9(][0-9 ().-]{2,28}[0-9]$/;
 
 export function checkedPhone(product: ApiProduct, template: string, phone: string): string {
   if (!SAFE_PHONE.test(phone)) throw new ApiError({ product, template, status: 0, code: 'invalid', reason: 'Not a phone number the app looks up' });
