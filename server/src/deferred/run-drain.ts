@@ -39,23 +39,25 @@ export async function runScheduledWork(work: ScheduledWork, deps: SyncDeps, mete
   const rec = await reconcile(deps, meter, SCHEDULED_DRAIN, state.reconciledTo);
   const next: DrainState = { head: report.head, reconciledTo: rec.reconciledTo, backlog: report.left };
   if (JSON.stringify(next) !== JSON.stringify(state)) await deps.store.writeDrainState(next);
-  const detail = 'ran ' + (report.ran + ran) + ', left ' + report.left + (report.throttled ? ' (throttled)' : '') + '; reconciled ' + rec.report.listed + ' listed, ' + rec.report.synced + ' synced' + (rec.report.failure ? ' (listing stopped: ' + rec.report.failure + ')' : '');
-  const wrote = report.codes.indexOf('synced') >= 0 || rec.report.synced > 0 || ran > 0;
-  return outcome(wrote ? 'synced' : 'nothing', null, { detail });
+  const detail = 'ran ' + (report.ran + ran.codes.length) + ', left ' + report.left + (report.throttled ? ' (throttled)' : '') + '; reconciled ' + rec.report.listed + ' listed, ' + rec.report.synced + ' synced' + (rec.report.failure ? ' (listing stopped: ' + rec.report.failure + ')' : '');
+  const codes = report.codes.concat(ran.codes);
+  const code = codes.indexOf('synced') >= 0 || rec.report.synced > 0 ? 'synced' : codes.indexOf('recorded') >= 0 ? 'recorded' : 'nothing';
+  return outcome(code, null, { detail });
 }
 
 /** Calls carried by a schedule run now while the budget allows; the rest join the queue. */
-async function runCalls(work: ScheduledWork, deps: SyncDeps, meter: Meter): Promise<number> {
-  let ran = 0;
+async function runCalls(work: ScheduledWork, deps: SyncDeps, meter: Meter): Promise<{ codes: string[] }> {
+  const codes: string[] = [];
   for (const item of itemsOf(work, deps.now())) {
     if (meter.requests + 12 > SCHEDULED_DRAIN.requests || meter.dbOps + 6 > SCHEDULED_DRAIN.dbOps) {
       await enqueue(deps, item);
       continue;
     }
-    await afterRun(await runItem(item, item.kind === 'look' ? item.call : null, deps), item.call, item, deps);
-    ran += 1;
+    const result = await runItem(item, item.kind === 'look' ? item.call : null, deps);
+    await afterRun(result, item.call, item, deps);
+    codes.push(result.code);
   }
-  return ran;
+  return { codes };
 }
 
 function itemsOf(work: ScheduledWork, now: number): QueueItem[] {
