@@ -182,9 +182,16 @@ describe('reconcile: paging and budgets', () => {
     expect(result.reconciledTo).toBe(TO - 5 * MINUTE);
   });
 
-  test('the list failing is not swallowed (the scheduled run reports it)', async () => {
+  test('the list failing is reported, and the window is left for the next run (the cursor stays)', async () => {
     const deps = world();
     deps.caller.fail('listCalls', callerError('listCalls', 503));
-    await expect(reconcile(deps, deps.meter, WIDE, null)).rejects.toMatchObject({ code: 'server' });
+    await expect(reconcile(deps, deps.meter, WIDE, null)).resolves.toEqual({ report: { listed: 0, synced: 0, complete: false, failure: 'server' }, reconciledTo: null });
+    await expect(reconcile(deps, deps.meter, WIDE, TO - 7 * MINUTE)).resolves.toMatchObject({ report: { complete: false, failure: 'server' }, reconciledTo: TO - 7 * MINUTE });
+  });
+
+  test('a bug while listing is not swallowed', async () => {
+    const deps = world();
+    deps.caller.listCalls = () => Promise.reject(new TypeError('boom'));
+    await expect(reconcile(deps, deps.meter, WIDE, null)).rejects.toThrow('boom');
   });
 });

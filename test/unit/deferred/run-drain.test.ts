@@ -43,6 +43,16 @@ describe('runScheduledWork', () => {
     expect(deps.platform.dbOps()).not.toContain('set app:drain');
   });
 
+  test('items ran but nothing was written: nothing', async () => {
+    const deps = syncDepsFor();
+    // Call 1 is not in Freshcaller: its item runs, and gives up, but nothing is synced.
+    deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW } });
+    deps.platform.seed('app:drain', { v: 1, head: CURRENT, reconciledTo: NOW - RECONCILE_LAG_MS, backlog: 1 });
+    const result = await runScheduledWork({ kind: 'drain' }, deps, deps.meter);
+    expect(result.code).toBe('nothing');
+    expect(deps.caller.count('getCall')).toBe(1);
+  });
+
   test('an overflow schedule\'s calls run now', async () => {
     const deps = answeredWorld(syncDepsFor());
     const result = await runScheduledWork({ kind: 'calls', calls: [ANSWERED_ID] }, deps, deps.meter);
@@ -96,5 +106,26 @@ describe('takePendingWork (a live event\'s share)', () => {
     const report = await takePendingWork(deps, deps.meter, EVENT_DRAIN);
     expect(report).toMatchObject({ ran: 1, left: 0 });
     expect(deps.platform.store.get('app:drain')).toEqual({ v: 1, head: CURRENT, reconciledTo: 5, backlog: 0 });
+  });
+
+  test('the share comes on top of what the event itself spent', async () => {
+    const deps = syncDepsFor();
+    deps.meter.requests = EVENT_DRAIN.requests;
+    deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW } });
+    deps.platform.seed('app:drain', { v: 1, head: CURRENT, backlog: 1 });
+    await expect(takePendingWork(deps, deps.meter, EVENT_DRAIN)).resolves.toMatchObject({ ran: 1, left: 0 });
+  });
+
+  test('an event that spent more than the share itself takes nothing, and reads nothing', async () => {
+    const deps = syncDepsFor();
+    deps.meter.requests = EVENT_DRAIN.requests + 1;
+    deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW } });
+    deps.platform.seed('app:drain', { v: 1, head: CURRENT, backlog: 1 });
+    await expect(takePendingWork(deps, deps.meter, EVENT_DRAIN)).resolves.toBeNull();
+    expect(deps.platform.dbOps()).toEqual([]);
+  });
+
+  test('the share: 14 requests, 8 operations, 2 items', () => {
+    expect(EVENT_DRAIN).toEqual({ requests: 14, dbOps: 8, items: 2 });
   });
 });

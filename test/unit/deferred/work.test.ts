@@ -10,7 +10,7 @@ const MINUTE = 60000;
 
 function result(fields: Partial<PipelineResult> = {}): PipelineResult {
   return Object.assign(
-    { code: 'synced', callId: ANSWERED_ID, steps: [], failure: null, detail: null, retryAt: null, record: recordWith({ v: 2 }), settledNow: false, retryAfterSeconds: null },
+    { code: 'synced', callId: ANSWERED_ID, steps: [], failure: null, detail: null, retryAt: null, record: recordWith({ v: 2 }), settledNow: false, retryAfterSeconds: null, priorRetryAt: null },
     fields,
   ) as PipelineResult;
 }
@@ -72,6 +72,26 @@ describe('afterRun: retries', () => {
     expect(Object.values(queued(deps)[0]!.value as Record<string, { d: number }>)[0]!.d).toBe(due);
   });
 
+  test('an event that ran a call whose retry is still queued (due within 10 minutes): no second retry', async () => {
+    const deps = syncDepsFor();
+    await expect(afterRun(result({ code: 'deferred', failure: DEFERRED, retryAt: NOW + MINUTE, priorRetryAt: NOW + 2 * MINUTE }), ANSWERED_ID, null, deps)).resolves.toEqual([]);
+    await expect(afterRun(result({ code: 'busy', record: null, retryAt: NOW + MINUTE, priorRetryAt: NOW - 9 * MINUTE }), ANSWERED_ID, null, deps)).resolves.toEqual([]);
+    expect(queued(deps)).toEqual([]);
+  });
+
+  test('a pending retry due more than 10 minutes ago (it was lost): the event queues one again', async () => {
+    const deps = syncDepsFor();
+    await expect(afterRun(result({ code: 'deferred', failure: DEFERRED, retryAt: NOW + MINUTE, priorRetryAt: NOW - 10 * MINUTE - 1 }), ANSWERED_ID, null, deps)).resolves.toEqual(['retry queued']);
+    expect(queued(deps)).toHaveLength(1);
+  });
+
+  test('the queued retry itself failing again is queued again, whatever retry was pending', async () => {
+    const deps = syncDepsFor();
+    const previous: QueueItem = { call: ANSWERED_ID, kind: 'retry', due: NOW, attempts: 1, since: NOW - MINUTE };
+    await expect(afterRun(result({ code: 'deferred', failure: DEFERRED, retryAt: NOW + MINUTE, priorRetryAt: NOW }), ANSWERED_ID, previous, deps)).resolves.toEqual(['retry queued']);
+    expect(queued(deps)).toHaveLength(1);
+  });
+
   test('a busy call is queued like a retry', async () => {
     const deps = syncDepsFor();
     await expect(afterRun(result({ code: 'busy', record: null, retryAt: NOW + MINUTE }), ANSWERED_ID, null, deps)).resolves.toEqual(['retry queued']);
@@ -112,6 +132,29 @@ describe('afterRun: retries', () => {
     await expect(afterRun(result({ code: 'deferred', failure: DEFERRED }), ANSWERED_ID, previous, deps)).resolves.toEqual(['retry queued']);
   });
 
+  test('the horizon applies when the run names no call: the item\'s call gets the permanent failure', async () => {
+    const deps = syncDepsFor();
+    const previous: QueueItem = { call: ANSWERED_ID, kind: 'retry', due: NOW, attempts: 40, since: NOW - HORIZON_MS };
+    await expect(afterRun(result({ code: 'deferred', failure: DEFERRED, callId: null, record: null }), ANSWERED_ID, previous, deps)).resolves.toEqual(['gave up']);
+    expect(queued(deps)).toEqual([]);
+    expect(deps.platform.store.get('call:' + ANSWERED_ID)).toMatchObject({ status: 'failed', failure: { code: 'gave_up', permanent: true } });
+  });
+
+  test.each<[string, unknown]>([
+    ['Freshcaller has no such call', undefined],
+    ['a call in a shape it cannot read', { id: ANSWERED_ID, direction: 4 }],
+  ])('a queued call that cannot be read (%s): a permanent gave_up failure on its record, not queued again', async (_label, call) => {
+    const deps = syncDepsFor();
+    if (call) deps.caller.calls.set(ANSWERED_ID, call);
+    const previous: QueueItem = { call: ANSWERED_ID, kind: 'retry', due: NOW, attempts: 1, since: NOW - MINUTE };
+    const ran = await runItem(previous, null, deps);
+    await expect(afterRun(ran, previous.call, previous, deps)).resolves.toEqual(['gave up']);
+    expect(queued(deps)).toEqual([]);
+    const saved = deps.platform.store.get('call:' + ANSWERED_ID) as { failure: { reason: string } };
+    expect(saved).toMatchObject({ status: 'failed', failure: { code: 'gave_up', permanent: true, nextAt: null } });
+    expect(saved.failure.reason).toContain('cannot be read from Freshcaller');
+  });
+
   test('a busy call for 24 hours gives up too, with the reason that it stayed busy', async () => {
     const deps = syncDepsFor();
     const previous: QueueItem = { call: ANSWERED_ID, kind: 'retry', due: NOW, attempts: 40, since: NOW - HORIZON_MS };
@@ -136,14 +179,20 @@ describe('afterRun: the CSAT look, the settled index, the recurring drain', () =
   test('the caller still in the survey: a look is queued for when it is due', async () => {
     const deps = syncDepsFor();
     const lookAt = NOW + 10 * MINUTE;
-    await expect(afterRun(result({ record: waiting(lookAt) }), ANSWERED_ID, null, deps)).resolves.toEqual(['look queued']);
+    await expect(afterRun(result({ record: waiting(lookAt), steps: ['read_csat'] }), ANSWERED_ID, null, deps)).resolves.toEqual(['look queued']);
     expect(queued(deps)).toEqual([{ key: 'q:' + slotOf(lookAt), value: { c25847696: { i: ANSWERED_ID, k: 'l', d: lookAt, n: 0, s: NOW } } }]);
   });
 
   test('the look is queued under the root call, whichever call ran', async () => {
     const deps = syncDepsFor();
-    await afterRun(result({ record: waiting(NOW + MINUTE), callId: ANSWERED_ID }), '25847697', null, deps);
+    await afterRun(result({ record: waiting(NOW + MINUTE), callId: ANSWERED_ID, steps: ['read_csat'] }), '25847697', null, deps);
     expect(Object.keys(queued(deps)[0]!.value as object)).toEqual(['c25847696']);
+  });
+
+  test('only the run that found the survey open queues the look; later runs of the call do not', async () => {
+    const deps = syncDepsFor();
+    await expect(afterRun(result({ record: waiting(NOW + MINUTE), steps: ['post_follow_up'] }), ANSWERED_ID, null, deps)).resolves.toEqual([]);
+    expect(queued(deps)).toEqual([]);
   });
 
   test('the look that just ran is not queued again for the same time', async () => {

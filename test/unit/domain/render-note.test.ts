@@ -2,9 +2,9 @@ import { fingerprint } from '../../../server/src/domain/fingerprint';
 import { CARD_MASK } from '../../../server/src/domain/redact';
 import {
   MAX_NOTE_LENGTH,
-  followUpBlock,
-  followUpBlocksOf,
+  followUpKey,
   formatDuration,
+  lineKeysOf,
   identifyingLine,
   parseIdentifyingLine,
   renderFollowUp,
@@ -297,7 +297,7 @@ describe('formatDuration', () => {
   });
 });
 
-describe('followUpBlock / followUpBlocksOf: a follow-up is found again block by block', () => {
+describe('followUpKey / lineKeysOf: a follow-up is found again item by item, by the first line it adds', () => {
   const notes: FollowUpItem = { kind: 'notes', text: 'Customer asked to move the delivery to Friday.' };
   const multiline: FollowUpItem = { kind: 'notes', text: 'Line one\nLine two\n\nLine four' };
   const crlf: FollowUpItem = { kind: 'notes', text: 'Line one\r\nLine two' };
@@ -323,42 +323,62 @@ describe('followUpBlock / followUpBlocksOf: a follow-up is found again block by 
     ['everything, in the order decide lists it', [multiline, recording, transfer, nameless, csat]],
     ['notes after the other facts', [recording, notes]],
     ['notes with a line that starts like a follow-up label', [labelInside, recording]],
-  ])('%s: the blocks of renderFollowUp(items) are followUpBlock(item) each', (_label, items) => {
-    expect(followUpBlocksOf(renderFollowUp('25847696', items))).toEqual(items.map(followUpBlock));
+  ])('%s: every item of renderFollowUp(items) is found among lineKeysOf(note)', (_label, items) => {
+    const keys = lineKeysOf(renderFollowUp('25847696', items));
+    for (const item of items) expect(keys).toContain(followUpKey(item));
   });
 
-  test('notes long enough to be cut: their block is still found (compared as verification does, by fingerprint)', () => {
+  test('a note stored with Windows line breaks still holds its items', () => {
+    const note = renderFollowUp('25847696', [multiline, recording, csat]).replace(/\n/g, '\r\n');
+    const keys = lineKeysOf(note);
+    for (const item of [multiline, recording, csat]) expect(keys).toContain(followUpKey(item));
+  });
+
+  test('an item the note does not hold is not found', () => {
+    const keys = lineKeysOf(renderFollowUp('25847696', [notes, recording]));
+    expect(keys).not.toContain(followUpKey(csat));
+    expect(keys).not.toContain(followUpKey(transfer));
+    expect(keys).not.toContain(followUpKey({ kind: 'notes', text: 'Customer asked to move the delivery to Monday.' }));
+  });
+
+  test('notes long enough to be cut: their item is still found (the key is cut at 200 characters)', () => {
     const note = renderFollowUp('25847696', [long, recording]);
     expect(note.length).toBeLessThanOrEqual(MAX_NOTE_LENGTH);
-    expect(followUpBlocksOf(note).map(fingerprint)).toEqual([long, recording].map((item) => fingerprint(followUpBlock(item))));
+    const keys = lineKeysOf(note);
+    expect(keys).toContain(followUpKey(long));
+    expect(keys).toContain(followUpKey(recording));
+    expect(followUpKey(long)).toBe(fingerprint(('Call notes updated: ' + (long as { text: string }).text).slice(0, 200)));
   });
 
-  test('a block never holds the identifying line', () => {
-    const blocks = followUpBlocksOf(renderFollowUp('25847696', [notes, csat]));
-    expect(blocks.join('\n')).not.toContain('Call Sync');
+  test('no item has the key of the identifying line', () => {
+    const idKey = fingerprint(identifyingLine('25847696', 'follow-up'));
+    expect(lineKeysOf(renderFollowUp('25847696', [notes, csat]))).toContain(idKey);
+    for (const item of [notes, recording, csat, transfer, nameless]) expect(followUpKey(item)).not.toBe(idKey);
   });
 
-  test('a card number never survives into a block', () => {
-    expect(followUpBlock(carded)).not.toContain('4111');
-    expect(followUpBlock(carded)).toContain(CARD_MASK);
+  test('a card number is keyed as redacted, as the note writes it', () => {
+    expect(followUpKey(carded)).toBe(fingerprint('Call notes updated: Paid with ' + CARD_MASK + ', thanks'));
+    expect(followUpKey(carded)).not.toBe(fingerprint('Call notes updated: Paid with 4111 1111 1111 1111, thanks'));
   });
 
   test.each<[string, FollowUpItem, string]>([
     ['notes', notes, 'Call notes updated: Customer asked to move the delivery to Friday.'],
+    ['multi-line notes (their first line)', multiline, 'Call notes updated: Line one'],
+    ['notes with Windows line breaks (their first line)', crlf, 'Call notes updated: Line one'],
+    ['notes with spaces around them', padded, 'Call notes updated: spaced out notes'],
     ['a recording', recording, 'Recording ready: ' + RECORDING],
     ['a rating', csat, 'CSAT: 4/5 (caller pressed 4)'],
     ['a transfer', transfer, 'Transferred to: Dan Fischer (1m 35s)'],
     ['a transfer to an unnamed agent', nameless, 'Transferred to: another agent'],
-  ])('the block of %s', (_label, item, block) => {
-    expect(followUpBlock(item)).toBe(block);
+  ])('the key of %s is the fingerprint of its first line', (_label, item, line) => {
+    expect(followUpKey(item)).toBe(fingerprint(line));
   });
 
-  test('empty notes make an empty block', () => {
-    expect(followUpBlock({ kind: 'notes', text: '   ' })).toBe('');
+  test('empty notes have the key of an empty line', () => {
+    expect(followUpKey({ kind: 'notes', text: '   ' })).toBe(fingerprint(''));
   });
 
-  test('a note of only its identifying line has no blocks; trailing blank lines are ignored', () => {
-    expect(followUpBlocksOf(renderFollowUp('7', []))).toEqual([]);
-    expect(followUpBlocksOf(renderFollowUp('7', [csat]) + '\n\n')).toEqual([followUpBlock(csat)]);
+  test('lineKeysOf keys every line, trimmed', () => {
+    expect(lineKeysOf('a\r\n  b  \n')).toEqual([fingerprint('a'), fingerprint('b'), fingerprint('')]);
   });
 });

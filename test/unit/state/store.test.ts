@@ -192,19 +192,21 @@ describe('the deferred-work queue', () => {
     await expect(store.readQueueSlot(8)).resolves.toEqual({});
   });
 
-  test('attributes it cannot read are skipped; missing numbers read as 0', async () => {
+  test('attributes it cannot read are skipped; missing numbers read as 0; no id: the attribute name', async () => {
     const { platform, store } = setup();
     platform.seed('q:7', {
       c1: { i: '1', k: 'l', d: 5 },
       c2: 'not an item',
       x3: { i: '3', k: 'r', d: 5, n: 0, s: 0 },
       cabc: { k: 'r' },
+      // an id that is not a call id: dropped rather than run with a guessed one
       c4: { i: 'not digits', k: 'r', d: 9, n: 1, s: 1 },
+      c5: { k: 'r', d: 9, n: 1, s: 1 },
       createdAt: 1,
     });
     await expect(store.readQueueSlot(7)).resolves.toEqual({
       '1': { call: '1', kind: 'look', due: 5, attempts: 0, since: 0 },
-      '4': { call: '4', kind: 'retry', due: 9, attempts: 1, since: 1 },
+      '5': { call: '5', kind: 'retry', due: 9, attempts: 1, since: 1 },
     });
   });
 

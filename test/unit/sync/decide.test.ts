@@ -1,6 +1,6 @@
 // decide.ts over record states: the reads a run needs, then the writes owed, in order.
 import { fingerprint } from '../../../server/src/domain/fingerprint';
-import { followUpBlock } from '../../../server/src/domain/render-note';
+import { followUpKey } from '../../../server/src/domain/render-note';
 import type { FollowUpItem, Outcome } from '../../../server/src/domain/types';
 import {
   csatForNote,
@@ -11,6 +11,8 @@ import {
   planReads,
   planWrites,
   summaryDue,
+  UNCERTAIN_SETTLE_MS,
+  waitsForEarlierWrite,
   writeKinds,
   type Decision,
   type RunState,
@@ -68,6 +70,10 @@ describe('planReads', () => {
     ['summary uncertain: its notes are read', linked({ uncertain: ['summary'], csat: { state: 'none' } }), decision(), ['verify_notes']],
     ['conversation uncertain: its notes are read', linked({ uncertain: ['conversation'], csat: { state: 'none' } }), decision(), ['verify_notes']],
     ['follow-ups uncertain: the notes are read', done({ resolution: 'resolved', uncertainFollowUps: [ANY_FOLLOW_UP] }), decision(), ['verify_notes']],
+    ['summary uncertain, a leg: no note read (only the root call tells what a note lacks)', linked({ uncertain: ['summary'], csat: { state: 'none' } }), decision({ input: leg() }), []],
+    ['summary uncertain, record-only work: no note read', linked({ uncertain: ['summary'], csat: { state: 'none' } }), decision({ input: recordOnly() }), []],
+    ['follow-ups uncertain, a leg: no note read', done({ resolution: 'resolved', uncertainFollowUps: [ANY_FOLLOW_UP] }), decision({ input: leg() }), []],
+    ['follow-ups uncertain, record-only work: no note read', done({ resolution: 'resolved', uncertainFollowUps: [ANY_FOLLOW_UP] }), decision({ input: recordOnly() }), []],
     ['summary uncertain while not linked: the link first, no note read', state({ outcome: 'answered', uncertain: ['summary'], csat: { state: 'none' } }), decision(), []],
     ['resolve uncertain, status not known: the status is read', done({ uncertain: ['resolve'] }, null), decision(), ['conversation_status']],
     ['resolve uncertain, status known from the link: not read again', done({ uncertain: ['resolve'] }, 'resolved'), decision(), []],
@@ -145,8 +151,8 @@ describe('planWrites: follow-ups (summary written, resolved)', () => {
     ['the rating with resolve_policy never', done({ resolution: 'none', csat: KNOWN }), decision({ iparams: NEVER }), ['post_follow_up[csat]']],
     ['the rating Freshchat refused (answered)', done({ resolution: 'reopened', csat: Object.assign({}, KNOWN, { state: 'refused' }) }), decision(), ['post_follow_up[csat]']],
     ['the rating Freshchat refused (never)', done({ resolution: 'none', csat: Object.assign({}, KNOWN, { state: 'refused' }) }), decision({ iparams: NEVER }), ['post_follow_up[csat]']],
-    ['a follow-up whose write may have happened waits for the check', done({ resolution: 'resolved', notesFp: 'other', uncertainFollowUps: ['notes:' + fingerprint(followUpBlock({ kind: 'notes', text: NOTES })) + ':' + NOTES_FP] }), decision(), []],
-    ['an uncertain follow-up holds back only its own item', done({ resolution: 'resolved', notesFp: 'other', uncertainFollowUps: ['notes:' + fingerprint(followUpBlock({ kind: 'notes', text: NOTES })) + ':' + NOTES_FP] }), decision({ input: withRecording }), ['post_follow_up[recording]']],
+    ['a follow-up whose write may have happened waits for the check', done({ resolution: 'resolved', notesFp: 'other', uncertainFollowUps: ['notes:' + followUpKey({ kind: 'notes', text: NOTES }) + ':' + NOTES_FP] }), decision(), []],
+    ['an uncertain follow-up holds back only its own item', done({ resolution: 'resolved', notesFp: 'other', uncertainFollowUps: ['notes:' + followUpKey({ kind: 'notes', text: NOTES }) + ':' + NOTES_FP] }), decision({ input: withRecording }), ['post_follow_up[recording]']],
     ['a dead run\'s follow-ups hold back every item', done({ resolution: 'resolved', notesFp: 'other', transfers: unwritten, uncertainFollowUps: [ANY_FOLLOW_UP] }), decision(), []],
     ['no follow-up before the summary', linked({ summary: 'none', uncertain: ['summary'], transfers: unwritten, notesFp: 'other' }), decision(), []],
   ])('%s', (_label, runState, d, expected) => {
@@ -282,9 +288,9 @@ describe('the rules behind the plan', () => {
     expect(csatForNote(record(fields), decision({ iparams: { resolve_policy: policy } }).settings)).toEqual(expected);
   });
 
-  test('isUncertain matches an item by its block, or every item after a dead run', () => {
+  test('isUncertain matches an item by its key, or every item after a dead run', () => {
     const item: FollowUpItem = { kind: 'recording', url: RECORDING };
-    const entry = 'recording:' + fingerprint(followUpBlock(item)) + ':' + fingerprint(RECORDING);
+    const entry = 'recording:' + followUpKey(item) + ':' + fingerprint(RECORDING);
     expect(isUncertain(record({ uncertainFollowUps: [entry] }), item)).toBe(true);
     expect(isUncertain(record({ uncertainFollowUps: [entry] }), { kind: 'recording', url: RECORDING + '?v=2' })).toBe(false);
     expect(isUncertain(record({ uncertainFollowUps: [ANY_FOLLOW_UP] }), { kind: 'notes', text: 'x' })).toBe(true);
@@ -300,8 +306,34 @@ describe('the rules behind the plan', () => {
   test('decide lists the reads, then the writes; writeKinds names only the writes, for the claim', () => {
     const steps = decide(linked({ csat: { state: 'unknown' } }, null), decision());
     expect(kindsOf(steps)).toEqual(['read_csat', 'post_summary', 'resolve']);
-    expect(writeKinds(steps)).toEqual(['post_summary', 'resolve']);
+    expect(writeKinds(steps, linked({ csat: { state: 'unknown' } }, null), decision())).toEqual(['post_summary', 'resolve']);
     expect(steps.map(isWrite)).toEqual([false, true, true]);
+  });
+
+  test('a call still to be linked: writeKinds names the writes it would make once linked, and the conversation', () => {
+    const unlinked = state({ outcome: 'answered', csat: { state: 'none' } });
+    const steps = decide(unlinked, decision());
+    expect(steps.filter(isWrite)).toEqual([]);
+    const kinds = writeKinds(steps, unlinked, decision());
+    expect(kinds).toContain('post_summary');
+    expect(kinds).toContain('create_conversation');
+  });
+
+  test('a call with nothing owed once linked: writeKinds names nothing beyond the steps', () => {
+    const unlinked = state({ outcome: 'answered', link: { state: 'unlinked' } });
+    expect(writeKinds(decide(unlinked, decision()), unlinked, decision())).toEqual([]);
+  });
+
+  test.each<[string, Parameters<typeof record>[0], number, boolean]>([
+    ['a summary uncertain for less than a minute: wait', { uncertain: ['summary'], uncertainAt: NOW - 1000 }, NOW, true],
+    ['a resolve uncertain for less than a minute: wait', { uncertain: ['resolve'], uncertainAt: NOW - 59999 }, NOW, true],
+    ['follow-ups uncertain for less than a minute: wait', { uncertainFollowUps: [ANY_FOLLOW_UP], uncertainAt: NOW }, NOW, true],
+    ['uncertain for a minute: checked now', { uncertain: ['summary'], uncertainAt: NOW - UNCERTAIN_SETTLE_MS }, NOW, false],
+    ['uncertain without a time (older records): checked now', { uncertain: ['summary'], uncertainAt: null }, NOW, false],
+    ['a time but nothing uncertain: no wait', { uncertainAt: NOW - 1000 }, NOW, false],
+    ['nothing uncertain: no wait', {}, NOW, false],
+  ])('waitsForEarlierWrite: %s', (_label, fields, now, waits) => {
+    expect(waitsForEarlierWrite(record(fields), now)).toBe(waits);
   });
 
   test('nothing owed: decide is empty (nothing to claim)', () => {

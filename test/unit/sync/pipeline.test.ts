@@ -3,6 +3,7 @@
 import { fingerprint } from '../../../server/src/domain/fingerprint';
 import { renderSummaryNote } from '../../../server/src/domain/render-note';
 import type { FreshchatApi } from '../../../server/src/clients/freshchat';
+import { UNCERTAIN_SETTLE_MS } from '../../../server/src/sync/decide';
 import { runPipeline, FIRST_RETRY_MS } from '../../../server/src/sync/pipeline';
 import { readCallRecord, type CallRecord } from '../../../server/src/sync/record';
 import { answeredWorld, chatError, DEFAULT_AGENT, nextInvocation, NOW, recordWith, syncDepsFor, type FakeSyncDeps } from '../../support/fakes';
@@ -138,22 +139,38 @@ describe('runPipeline: claims', () => {
     deps.platform.seed('lk:' + ROOT + ':4', { at: NOW - 61000, steps: 'post_summary,resolve' });
     deps.chat.notes.set('c1', [{ actorId: DEFAULT_AGENT, text: summaryText(), firstMessage: false }]);
     deps.chat.conversations.get('c1')!.status = 'resolved';
-    const result = await runPipeline(input(), deps);
+    const first = await runPipeline(input(), deps);
     expect(deps.platform.dbOps()).toContain('set lk:' + ROOT + ':4:1');
-    // the dead run's summary is found, its resolve is found done: nothing is written twice
+    // the dead run's writes may still land: this run only records them as uncertain
+    expect(first).toMatchObject({ code: 'busy', steps: [], retryAt: NOW + FIRST_RETRY_MS });
+    expect(deps.chat.count() + deps.caller.count()).toBe(0);
+    expect(saved(deps)).toMatchObject({ v: 5, uncertain: ['summary', 'resolve'], uncertainAt: NOW });
+    // a minute later: the dead run's summary is found, its resolve is found done: nothing is written twice
+    deps.platform.time += UNCERTAIN_SETTLE_MS;
+    const result = await runPipeline(input(), nextInvocation(deps));
     expect(result.steps).toEqual(['verify_notes', 'conversation_status']);
     expect(deps.chat.notesIn('c1')).toHaveLength(1);
     expect(deps.chat.statuses).toEqual([]);
-    expect(saved(deps)).toMatchObject({ v: 5, summary: 'written', resolution: 'resolved', uncertain: [] });
+    expect(saved(deps)).toMatchObject({ v: 6, summary: 'written', resolution: 'resolved', uncertain: [], uncertainAt: null });
   });
 
   test('a stale claim whose summary never happened: checked, then written', async () => {
     const deps = world();
     seed(deps, afterFirstSync({ v: 4, summary: 'none', resolution: 'none', notesFp: null, status: 'pending' }));
     deps.platform.seed('lk:' + ROOT + ':4', { at: NOW - 61000, steps: 'post_summary' });
-    const result = await runPipeline(input(), deps);
+    await expect(runPipeline(input(), deps)).resolves.toMatchObject({ code: 'busy', steps: [] });
+    deps.platform.time += UNCERTAIN_SETTLE_MS;
+    const result = await runPipeline(input(), nextInvocation(deps));
     expect(result.steps).toEqual(['verify_notes', 'post_summary', 'resolve']);
     expect(deps.chat.notesIn('c1')).toHaveLength(1);
+  });
+
+  test('a claim naming no writes: nothing becomes uncertain, and the run goes ahead at once', async () => {
+    const deps = world();
+    seed(deps, afterFirstSync({ v: 4, summary: 'none', resolution: 'none', notesFp: null, status: 'pending' }));
+    deps.platform.seed('lk:' + ROOT + ':4', { at: NOW - 61000, steps: '-' });
+    const result = await runPipeline(input(), deps);
+    expect(result.steps).toEqual(['post_summary', 'resolve']);
   });
 
   test('two stale claims: the second takeover key', async () => {
@@ -199,10 +216,36 @@ describe('runPipeline: failures', () => {
     const deps = world();
     deps.chat.fail('setConversationStatus', chatError('setConversationStatus', 503), 1);
     await runPipeline(input(), deps);
+    expect(saved(deps)).toMatchObject({ uncertain: ['resolve'], uncertainAt: NOW });
+    // the retry, when it is due a minute later
+    deps.platform.time += FIRST_RETRY_MS;
     const retry = await runPipeline(input(), nextInvocation(deps));
     expect(retry.steps).toEqual(['conversation_status', 'resolve']);
     expect(deps.chat.notesIn('c1')).toHaveLength(1);
+    // (uncertainAt is left as it was: with nothing uncertain it holds nothing back)
     expect(saved(deps)).toMatchObject({ v: 2, status: 'synced', failure: null, uncertain: [] });
+  });
+
+  test('an event less than a minute after a lost write: busy, nothing read or written, the retry still pending', async () => {
+    const deps = world();
+    deps.chat.fail('setConversationStatus', chatError('setConversationStatus', 503), 1);
+    await runPipeline(input(), deps);
+    deps.platform.time += UNCERTAIN_SETTLE_MS - 1;
+    const again = nextInvocation(deps);
+    const before = deps.chat.count() + deps.caller.count();
+    const result = await runPipeline(input(), again);
+    expect(result).toMatchObject({ code: 'busy', steps: [], priorRetryAt: NOW + FIRST_RETRY_MS });
+    expect(deps.chat.count() + deps.caller.count()).toBe(before);
+    expect(deps.chat.statusOf('c1')).not.toBe('resolved');
+  });
+
+  test('a run after a transient failure names when its retry was due; after a clean run, none', async () => {
+    const deps = world();
+    deps.chat.fail('setConversationStatus', chatError('setConversationStatus', 503), 1);
+    expect((await runPipeline(input(), deps)).priorRetryAt).toBeNull();
+    deps.platform.time += FIRST_RETRY_MS;
+    const retry = await runPipeline(input(), nextInvocation(deps));
+    expect(retry.priorRetryAt).toBe(NOW + FIRST_RETRY_MS);
   });
 
   test('a Retry-After longer than a minute sets when it is tried again', async () => {

@@ -22,6 +22,7 @@ function full(): CallRecord {
     transfers: [{ leg: '25847697', agentName: 'Dan', durationSeconds: 42, written: true }],
     uncertain: ['reopen'],
     uncertainFollowUps: ['notes:0badf00d:0badf00d'],
+    uncertainAt: 1793628360000,
     failure: { code: 'server', reason: 'Freshchat had a server error', status: 503, permanent: false, at: 1, nextAt: 2 },
   };
 }
@@ -56,6 +57,8 @@ describe('readCallRecord', () => {
     ['no csat: the default', (r) => { delete r.csat; }, (r) => { r.csat = emptyCallRecord().csat; }],
     ['no status (derived): pending', (r) => { delete r.status; }, (r) => { r.status = 'pending'; }],
     ['no failure', (r) => { delete r.failure; }, (r) => { r.failure = null; }],
+    ['no uncertainAt (a record from before it existed): null', (r) => { delete r.uncertainAt; }, (r) => { r.uncertainAt = null; }],
+    ['NaN stored as null: uncertainAt', (r) => { r.uncertainAt = null; }, (r) => { r.uncertainAt = null; }],
   ])('%s', (_label, stored, expected) => {
     const value = JSON.parse(JSON.stringify(full())) as Record<string, unknown>;
     stored(value);
@@ -81,10 +84,6 @@ describe('readCallRecord', () => {
     ['a fractional version', Object.assign(full(), { v: 1.5 })],
     ['a link that is an array', Object.assign(full(), { link: ['c1'] })],
     ['a transfer without its leg', Object.assign(full(), { transfers: [{ agentName: 'Dan', durationSeconds: 4, written: false }] })],
-    [
-      "the first version's shape",
-      { v: 2, conversationId: 'c1', reason: 'matched', ambiguous: false, linkedBy: 'app', unlinked: false, outcome: 'answered', summary: true, pendingSummary: false, resolved: true, reopened: false, csat: 'posted', csatRating: 4, csatKey: 4, seen: '2026-11-02T14:08:24.000+00:00', error: null },
-    ],
   ])('a shape it cannot read (%s) starts afresh rather than crashing', (_label, value) => {
     expect(readCallRecord(value)).toEqual(emptyCallRecord());
   });
@@ -93,5 +92,57 @@ describe('readCallRecord', () => {
     const a = emptyCallRecord();
     a.transfers.push({ leg: '1', agentName: null, durationSeconds: null, written: false });
     expect(emptyCallRecord().transfers).toEqual([]);
+  });
+});
+
+describe('readCallRecord: records of the first version are read into the states they stand for', () => {
+  const FIRST = { v: 2, conversationId: 'c1', reason: 'matched', ambiguous: false, linkedBy: 'app', unlinked: false, outcome: 'answered', summary: true, pendingSummary: false, resolved: true, reopened: false, csat: 'posted', csatRating: 4, csatKey: 4, seen: '2026-11-02T14:08:24.000+00:00', error: null };
+  const first = (fields: Record<string, unknown> = {}): Record<string, unknown> => Object.assign({}, FIRST, fields);
+
+  test('a synced call: linked, summary written, resolved, rating posted (never written twice)', () => {
+    expect(readCallRecord(first())).toMatchObject({
+      v: 2,
+      outcome: 'answered',
+      seen: '2026-11-02T14:08:24.000+00:00',
+      link: { state: 'linked', conversationId: 'c1', userId: null, reason: 'matched', ambiguous: false, by: 'app' },
+      summary: 'written',
+      resolution: 'resolved',
+      csat: { state: 'posted', rating: 4, key: 4, looks: 0, lookAt: null },
+      uncertain: [],
+      uncertainFollowUps: [],
+      uncertainAt: null,
+      transfers: [],
+      status: 'pending',
+      failure: null,
+    });
+  });
+
+  test.each<[string, Record<string, unknown>, Partial<CallRecord> | Record<string, unknown>]>([
+    ['a summary whose write was under way: uncertain, checked before it is redone', { pendingSummary: true }, { summary: 'written', uncertain: ['summary'] }],
+    ['no summary yet: owed', { summary: false }, { summary: 'none' }],
+    ['a link an agent made', { linkedBy: 'agent', ambiguous: true }, { link: { state: 'linked', conversationId: 'c1', by: 'agent', ambiguous: true } }],
+    ['no conversation, left unlinked', { conversationId: null, unlinked: true }, { link: { state: 'unlinked', conversationId: null, by: null } }],
+    ['no conversation yet', { conversationId: '', unlinked: false, summary: false }, { link: { state: 'none', conversationId: null } }],
+    ['reopened', { resolved: false, reopened: true }, { resolution: 'reopened' }],
+    ['neither resolved nor reopened', { resolved: false, reopened: false }, { resolution: 'none' }],
+    ['a rating to post: known', { csat: 'to_post' }, { csat: { state: 'known', rating: 4, key: 4 } }],
+    ['a rating waited for', { csat: 'waiting' }, { csat: { state: 'waiting' } }],
+    ['a rating noted', { csat: 'noted' }, { csat: { state: 'noted' } }],
+    ['no rating', { csat: 'none' }, { csat: { state: 'none' } }],
+    ['a rating state it never had: unknown (read again)', { csat: 'sideways' }, { csat: { state: 'unknown' } }],
+    [
+      'transfers: posted ones written, the others owed',
+      { transfers: [{ leg: '2', agentName: 'Dan', durationSeconds: 4, posted: true }, { leg: '3', agentName: 'Eve', durationSeconds: 9, posted: false }] },
+      { transfers: [{ leg: '2', agentName: 'Dan', durationSeconds: 4, written: true }, { leg: '3', agentName: 'Eve', durationSeconds: 9, written: false }] },
+    ],
+  ])('%s', (_label, fields, expected) => {
+    expect(readCallRecord(first(fields))).toMatchObject(expected);
+  });
+
+  test('through the store: a first-version record reads into its states', async () => {
+    const platform = new FakePlatform();
+    platform.store.set('call:9', first({ error: '' }));
+    const store = createStore(platform.db);
+    await expect(store.readRecord('9')).resolves.toMatchObject({ summary: 'written', link: { state: 'linked', conversationId: 'c1' }, resolution: 'resolved', csat: { state: 'posted' } });
   });
 });

@@ -1,7 +1,7 @@
 // transitions.ts: every change to a call record (docs/architecture.md "The call record").
 import type { ApiErrorCode } from '../../../server/src/clients/api-error';
 import { fingerprint } from '../../../server/src/domain/fingerprint';
-import { followUpBlock, renderFollowUp, renderSummaryNote } from '../../../server/src/domain/render-note';
+import { followUpKey, renderFollowUp, renderSummaryNote } from '../../../server/src/domain/render-note';
 import type { FollowUpItem } from '../../../server/src/domain/types';
 import { CSAT_LOOK_DELAY_MS, type WriteStep } from '../../../server/src/sync/decide';
 import type { CallRecord } from '../../../server/src/sync/record';
@@ -153,8 +153,22 @@ describe('applyVerification (a write may have happened: the notes tell)', () => 
   const csatItem: FollowUpItem = { kind: 'csat', csat: { key: 4, rating: 4 } };
 
   test('the summary found: written, and the notes it holds count as written', () => {
-    const next = applyVerification(record({ link: LINKED, uncertain: ['summary'] }), input(), [{ kind: 'summary', text: summaryOf(NOTES) }], [], ANSWERED);
-    expect(next).toMatchObject({ summary: 'written', notesFp: NOTES_FP, uncertain: [] });
+    const next = applyVerification(record({ link: LINKED, uncertain: ['summary'], uncertainAt: NOW - 120000 }), input(), [{ kind: 'summary', text: summaryOf(NOTES) }], [], ANSWERED);
+    expect(next).toMatchObject({ summary: 'written', notesFp: NOTES_FP, uncertain: [], uncertainAt: null });
+  });
+
+  test('a found summary marks only the transfers its text names; the others stay owed', () => {
+    const text = renderSummaryNote({
+      callId: ROOT, direction: 'incoming', outcome: 'answered', caller: null, callerRaw: null, maskCallerNumber: false, agentName: 'Ava',
+      durationSeconds: 184, businessNumber: null, queueName: null, callNotes: NOTES, recordingUrl: null, csat: null, transfers: [{ agentName: 'Dan', durationSeconds: 4 }],
+    });
+    const before = record({
+      link: LINKED, uncertain: ['summary'],
+      transfers: [{ leg: '2', agentName: 'Dan', durationSeconds: 4, written: false }, { leg: '3', agentName: 'Eve', durationSeconds: 9, written: false }],
+    });
+    const next = applyVerification(before, input(), [{ kind: 'summary', text }], [], ANSWERED);
+    expect(next.summary).toBe('written');
+    expect(next.transfers.map((t) => t.written)).toEqual([true, false]);
   });
 
   test('the summary found without facts the call has now: those stay owed as follow-ups', () => {
@@ -172,7 +186,7 @@ describe('applyVerification (a write may have happened: the notes tell)', () => 
     expect(applyVerification(before, input(), [{ kind: 'summary', text: summaryOf('other') }], [], ANSWERED)).toMatchObject({ summary: 'written', notesFp: 'kept', actorId: 'a1' });
   });
 
-  test('each owed follow-up found block by block counts as written; the others stay owed', () => {
+  test('each owed follow-up found line by line counts as written; the others stay owed', () => {
     const before = record({
       link: LINKED, summary: 'written', notesFp: 'old', resolution: 'reopened',
       csat: { state: 'refused', rating: 4, key: 4, looks: 1 },
@@ -205,6 +219,24 @@ describe('applyVerification (a write may have happened: the notes tell)', () => 
     const before = record({ link: LINKED, summary: 'written', notesFp: 'old', uncertainFollowUps: ['notes:a:b'] });
     const next = applyVerification(before, input(), [{ kind: 'moved', text: 'The note moved' }], [notesItem], ANSWERED);
     expect(next).toMatchObject({ notesFp: 'old', uncertainFollowUps: [] });
+  });
+
+  test('notes that grew a line are not taken as written by an older follow-up with the same first line', () => {
+    const older: FollowUpItem = { kind: 'notes', text: 'First line' };
+    const grown: FollowUpItem = { kind: 'notes', text: 'First line\nSecond line' };
+    const before = record({ link: LINKED, summary: 'written', notesFp: fingerprint('First line'), uncertainFollowUps: [ANY_FOLLOW_UP] });
+    const withGrown = input({ call: call((raw) => { raw.call_notes = 'First line\nSecond line'; }) });
+    // Only the older follow-up is in the conversation: the write of the grown notes was lost.
+    const next = applyVerification(before, withGrown, [{ kind: 'follow-up', text: renderFollowUp(ROOT, [older]) }], [grown], ANSWERED);
+    expect(next.notesFp).toBe(fingerprint('First line'));
+  });
+
+  test('a follow-up whose notes run to several lines is found by its first line', () => {
+    const multi: FollowUpItem = { kind: 'notes', text: 'First line\r\nSecond line' };
+    const before = record({ link: LINKED, summary: 'written', notesFp: 'old', uncertainFollowUps: [ANY_FOLLOW_UP] });
+    const withMulti = input({ call: call((raw) => { raw.call_notes = 'First line\r\nSecond line'; }) });
+    const next = applyVerification(before, withMulti, [{ kind: 'follow-up', text: renderFollowUp(ROOT, [multi, recordingItem]) }], [multi], ANSWERED);
+    expect(next.notesFp).not.toBe('old');
   });
 });
 
@@ -293,7 +325,7 @@ describe('applyWrite', () => {
   });
 
   test('an unknown write is a bug', () => {
-    expect(() => applyWrite(base(), { kind: 'delete_everything' } as unknown as WriteStep, { author: null }, input(), ANSWERED)).toThrow('unknown write delete_everything');
+    expect(() => applyWrite(base(), { kind: 'delete_everything' } as unknown as WriteStep, { author: null }, input(), ANSWERED)).toThrow();
   });
 });
 
@@ -310,26 +342,27 @@ describe('applyWriteFailure: each failure code × each write kind', () => {
   const uncertainOf: Record<string, string | null> = { create_user: 'user', create_conversation: 'conversation', post_summary: 'summary', post_follow_up: null, resolve: 'resolve', reopen: 'reopen' };
   const codes: ApiErrorCode[] = ['auth', 'forbidden', 'not_found', 'invalid', 'rate_limited', 'server', 'timeout', 'unreachable', 'bad_response'];
   /**
-   * Never answered, or answered 5xx: the write may have happened. A conversation created with an
-   * unreadable 2xx answer (no id) exists with its summary: it must be checked before it is redone.
+   * Never answered, answered 5xx, or answered 2xx unreadably (bad_response): the write may have
+   * happened, and must be checked before it is redone.
    */
-  const mayHaveActed = (code: ApiErrorCode, kind: string): boolean =>
-    code === 'server' || code === 'timeout' || code === 'unreachable' || (code === 'bad_response' && kind === 'create_conversation');
+  const mayHaveActed = (code: ApiErrorCode): boolean => code === 'server' || code === 'timeout' || code === 'unreachable' || code === 'bad_response';
 
   // A link the agent made (by: agent): a 404 never relinks it, so the table sees only uncertainty.
   const agentLinked = () => record({ outcome: 'answered', summary: 'written', link: Object.assign({}, LINKED, { by: 'agent' as const }) });
   const cases = steps.reduce<Array<[string, ApiErrorCode, WriteStep]>>((all, step) => all.concat(codes.map((code) => [step.kind, code, step] as [string, ApiErrorCode, WriteStep])), []);
 
   test.each(cases)('%s × %s', (kind, code, step) => {
-    const next = applyWriteFailure(agentLinked(), step, failure(code));
+    const next = applyWriteFailure(agentLinked(), step, failure(code), NOW);
     const marked = uncertainOf[kind];
-    const acted = mayHaveActed(code, kind);
+    const acted = mayHaveActed(code);
     expect(next.uncertain).toEqual(acted && marked ? [marked] : []);
     if (kind === 'post_follow_up') {
-      expect(next.uncertainFollowUps).toEqual(acted ? items.map((item) => item.kind + ':' + fingerprint(followUpBlock(item)) + ':' + (item.kind === 'notes' ? NOTES_FP : 'Dan')) : []);
+      expect(next.uncertainFollowUps).toEqual(acted ? items.map((item) => item.kind + ':' + followUpKey(item) + ':' + (item.kind === 'notes' ? NOTES_FP : 'Dan')) : []);
     } else {
       expect(next.uncertainFollowUps).toEqual([]);
     }
+    // A write that may have happened is left a minute to land, from when it was lost.
+    expect(next.uncertainAt).toBe(acted ? NOW : null);
     expect(next.link.state).toBe('linked');
   });
 
@@ -342,39 +375,51 @@ describe('applyWriteFailure: each failure code × each write kind', () => {
     ['auth', 'known'],
     ['forbidden', 'known'],
     ['not_found', 'known'],
-    ['bad_response', 'known'],
+    ['bad_response', 'unconfirmed'],
   ])('post_csat × %s → csat %s (never posted twice)', (code, state) => {
     const before = record({ link: LINKED, summary: 'written', resolution: 'resolved', csat: { state: 'known', rating: 4, key: 4, looks: 1 } });
-    const next = applyWriteFailure(before, { kind: 'post_csat' }, failure(code));
+    const next = applyWriteFailure(before, { kind: 'post_csat' }, failure(code), NOW);
     expect(next.csat.state).toBe(state);
     expect(next.link).toEqual(LINKED);
     expect(next.uncertain).toEqual([]);
   });
 
-  test.each(steps.map((step) => [step.kind, step] as [string, WriteStep]))('%s × not_found on a link the app made: linked again next run', (_kind, step) => {
-    const before = record({ outcome: 'answered', link: LINKED, resolution: 'resolved' });
-    const next = applyWriteFailure(before, step, failure('not_found', 404));
+  test.each(steps.map((step) => [step.kind, step] as [string, WriteStep]))('%s × not_found on a link the app made: linked again next run, everything owed again', (_kind, step) => {
+    const before = record({
+      outcome: 'answered', link: LINKED, resolution: 'resolved', summary: 'written', notesFp: NOTES_FP, recordingFp: fingerprint(RECORDING),
+      transfers: [{ leg: '2', agentName: 'Dan', durationSeconds: 4, written: true }],
+    });
+    const next = applyWriteFailure(before, step, failure('not_found', 404), NOW);
     expect(next.link).toMatchObject({ state: 'none', conversationId: null, userId: 'u1', by: null });
-    expect(next.resolution).toBe('none');
+    expect(next).toMatchObject({ resolution: 'none', summary: 'none', notesFp: null, recordingFp: null });
+    expect(next.transfers.map((t) => t.written)).toEqual([false]);
   });
 
   test('the conversation the summary was written to is gone: the summary is owed to the next conversation', () => {
     const before = record({ outcome: 'answered', link: LINKED, summary: 'written', notesFp: NOTES_FP, resolution: 'resolved' });
-    const next = applyWriteFailure(before, { kind: 'post_follow_up', items }, failure('not_found', 404));
+    const next = applyWriteFailure(before, { kind: 'post_follow_up', items }, failure('not_found', 404), NOW);
     expect(next.link.state).toBe('none');
     expect(next.summary).toBe('none');
+    expect(next.notesFp).toBeNull();
+  });
+
+  test('a 404 on a link the agent made keeps the link and what was written to it', () => {
+    const before = record({ outcome: 'answered', link: Object.assign({}, LINKED, { by: 'agent' as const }), summary: 'written', notesFp: NOTES_FP, resolution: 'resolved' });
+    const next = applyWriteFailure(before, { kind: 'resolve' }, failure('not_found', 404), NOW);
+    expect(next).toMatchObject({ link: { state: 'linked', conversationId: 'c1', by: 'agent' }, summary: 'written', notesFp: NOTES_FP, resolution: 'resolved', uncertainAt: null });
   });
 
   test('an uncertainty is named once however often it is lost', () => {
-    const once = applyWriteFailure(record({ link: LINKED }), { kind: 'post_summary' }, failure('timeout'));
-    const twice = applyWriteFailure(once, { kind: 'post_summary' }, failure('server'));
+    const once = applyWriteFailure(record({ link: LINKED }), { kind: 'post_summary' }, failure('timeout'), NOW);
+    const twice = applyWriteFailure(once, { kind: 'post_summary' }, failure('server'), NOW + 5000);
     expect(twice.uncertain).toEqual(['summary']);
-    const fu = applyWriteFailure(applyWriteFailure(record({ link: LINKED }), { kind: 'post_follow_up', items }, failure('timeout')), { kind: 'post_follow_up', items }, failure('timeout'));
+    expect(twice.uncertainAt).toBe(NOW + 5000);
+    const fu = applyWriteFailure(applyWriteFailure(record({ link: LINKED }), { kind: 'post_follow_up', items }, failure('timeout'), NOW), { kind: 'post_follow_up', items }, failure('timeout'), NOW);
     expect(fu.uncertainFollowUps).toHaveLength(2);
   });
 
   test('a storage failure mid-run marks nothing', () => {
-    expect(applyWriteFailure(record({ link: LINKED }), { kind: 'post_summary' }, failure('storage'))).toEqual(record({ link: LINKED }));
+    expect(applyWriteFailure(record({ link: LINKED }), { kind: 'post_summary' }, failure('storage'), NOW)).toEqual(record({ link: LINKED }));
   });
 });
 
@@ -386,11 +431,16 @@ describe('applyDeadRun (a run died after its claim, before saving)', () => {
     ['follow-ups: every owed one is checked', ['post_follow_up'], {}, { uncertainFollowUps: [ANY_FOLLOW_UP] }],
     ['a rating: taken as posted (never twice)', ['post_csat'], { csat: { state: 'known', rating: 4, key: 4 } }, { csat: { state: 'unconfirmed', rating: 4, key: 4, looks: 0, lookAt: null } }],
     ['a rating already refused stays refused', ['post_csat'], { csat: { state: 'refused', rating: 4, key: 4 } }, { csat: { state: 'refused', rating: 4, key: 4, looks: 0, lookAt: null } }],
-    ['no writes named: nothing', [], {}, { uncertain: [], uncertainFollowUps: [] }],
+    ['no writes named: nothing', [], {}, { uncertain: [], uncertainFollowUps: [], uncertainAt: null }],
     ['a name this version does not know: ignored', ['send_fax'], {}, { uncertain: [] }],
     ['a write already uncertain is not named twice', ['post_summary'], { uncertain: ['summary'] }, { uncertain: ['summary'] }],
   ])('%s', (_label, writes, fields, expected) => {
-    expect(applyDeadRun(record(fields), writes)).toMatchObject(expected);
+    expect(applyDeadRun(record(fields), writes, NOW)).toMatchObject(expected);
+  });
+
+  test('writes named: the time they were lost is kept, so they are left a minute to land', () => {
+    expect(applyDeadRun(record(), ['post_summary'], NOW).uncertainAt).toBe(NOW);
+    expect(applyDeadRun(record(), [], NOW).uncertainAt).toBeNull();
   });
 });
 
