@@ -86,6 +86,21 @@ export function followUpKey(item: FollowUpItem): string {
   return lineKey(followUpLine(item, item.kind === 'notes' ? cleanNotes(item.text) : '') || '');
 }
 
+/**
+ * Whether a follow-up note holds these call notes: all of them, or (a long note is cut at its
+ * end) all of what it kept. Notes that grew since are not in it.
+ */
+export function holdsNotes(note: string, notes: string): boolean {
+  const text = note.replace(/\r\n?/g, '\n');
+  const wanted = cleanNotes(notes).replace(/\r\n?/g, '\n');
+  const label = 'Call notes updated: ';
+  const at = text.indexOf(label);
+  if (at < 0 || wanted === '') return false;
+  const held = text.slice(at + label.length).split('\n').slice(0, wanted.split('\n').length).join('\n');
+  if (held === wanted) return true;
+  return held.slice(-1) === ELLIPSIS && wanted.indexOf(held.slice(0, -1).trim()) === 0;
+}
+
 /** The keys of every line of a note: an item is in the note when its key is among them. */
 export function lineKeysOf(note: string): string[] {
   return note.split(/\r?\n/).map(lineKey);

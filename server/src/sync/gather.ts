@@ -24,40 +24,46 @@ export interface Gathered {
 export async function gather(state: RunState, reads: ReadStep[], d: Decision, deps: SyncDeps, done: string[]): Promise<RunState> {
   let current = state;
   for (const read of reads) {
-    current = await READS[read.kind](current, read, d, deps);
-    done.push(read.kind);
+    const next = await READS[read.kind](current, read, d, deps);
+    current = next.state;
+    // A read the state made needless (no conversation found, its status already known) asks nothing.
+    if (next.asked) done.push(read.kind);
   }
   return current;
 }
 
-type Reader = (state: RunState, read: ReadStep, d: Decision, deps: SyncDeps) => Promise<RunState>;
+type Reader = (state: RunState, read: ReadStep, d: Decision, deps: SyncDeps) => Promise<{ state: RunState; asked: boolean }>;
 
 const READS: Record<ReadStep['kind'], Reader> = {
   link: async (state, read, d, deps) => {
     const call = d.input.call;
     const phone = call ? callerPhone(call) : null;
     const choice = await chooseConversation(deps.chat, phone, read.kind === 'link' && read.mayCreate);
-    return applyLink(state.record, choice);
+    return asked(applyLink(state.record, choice));
   },
   read_csat: async (state, _read, d, deps) => {
     // The link just found nothing: no rating could go anywhere.
-    if (state.record.link.state === 'unlinked') return state;
+    if (state.record.link.state === 'unlinked') return { state, asked: false };
     const metrics = await deps.caller.getCallMetrics(d.input.rootId);
-    return { record: applyCsatRead(state.record, metrics ? metrics.csat : null, deps.settings, d.now), conversationStatus: state.conversationStatus };
+    return asked({ record: applyCsatRead(state.record, metrics ? metrics.csat : null, deps.settings, d.now), conversationStatus: state.conversationStatus });
   },
   verify_notes: async (state, _read, d, deps) => {
     const notes = await notesOfCall(deps, state.record.link.conversationId as string, d.input.rootId);
     const owed = followUpsOwed(state.record, d, true);
-    return { record: applyVerification(state.record, d.input, notes, owed, deps.settings), conversationStatus: state.conversationStatus };
+    return asked({ record: applyVerification(state.record, d.input, notes, owed, deps.settings), conversationStatus: state.conversationStatus });
   },
   conversation_status: async (state, _read, _d, deps) => {
-    if (state.record.link.state !== 'linked') return state;
+    if (state.record.link.state !== 'linked') return { state, asked: false };
     // Linking just read the conversation: its status is known without asking again.
-    if (state.conversationStatus !== null) return applyStatusRead(state, state.conversationStatus);
+    if (state.conversationStatus !== null) return { state: applyStatusRead(state, state.conversationStatus), asked: false };
     const conversation = await deps.chat.getConversation(state.record.link.conversationId as string);
-    return applyStatusRead(state, conversation ? conversation.status : null);
+    return asked(applyStatusRead(state, conversation ? conversation.status : null));
   },
 };
+
+function asked(state: RunState): { state: RunState; asked: boolean } {
+  return { state, asked: true };
+}
 
 /** The app's notes of one call among the conversation's latest messages, by their identifying line. */
 async function notesOfCall(deps: SyncDeps, conversationId: string, rootId: string): Promise<Array<{ kind: string; text: string }>> {

@@ -13,6 +13,7 @@ import { parseCallEvent } from '../events/call-event';
 import { metered, type Meter } from '../platform/metered';
 import type { HandlerOutcome, Platform } from '../ports';
 import { createStore, StoreError } from '../state/store';
+import type { CallInput } from './call-input';
 import type { SyncDeps } from './deps';
 import { outcome, renderOutcome, isError, type RunOutcome } from './outcome';
 import { runPipeline } from './pipeline';
@@ -33,18 +34,22 @@ export async function handleCallEvent(event: string, payload: unknown, platform:
     log(platform, event, outcome('skipped', call.id, { detail: triage.reason }), context);
     return {};
   }
-  let result: RunOutcome;
-  try {
-    const run = await runPipeline(triage.input, deps);
-    const later = await afterRun(run, call.id, null, deps);
-    result = Object.assign({}, run, { detail: [run.detail].concat(later).filter((part) => !!part).join('; ') || null });
-    if (run.code === 'synced') await takeSomePendingWork(deps, meter, platform, event);
-  } catch (err) {
-    if (!(err instanceof StoreError)) throw err;
-    result = outcome('storage_deferred', triage.input.rootId, { detail: err.message + '; ' + (await deferUnread(call.id, deps)) });
-  }
+  const result = await syncTriaged(triage.input, call.id, deps, meter);
   log(platform, event, result, context);
   return {};
+}
+
+/** The pipeline, what it leaves for later, and a share of queued work when the call was synced. */
+async function syncTriaged(input: CallInput, callId: string, deps: SyncDeps, meter: Meter): Promise<RunOutcome> {
+  try {
+    const run = await runPipeline(input, deps);
+    const later = await afterRun(run, callId, null, deps);
+    if (run.code === 'synced') later.push((await takeSomePendingWork(deps, meter)) || '');
+    return Object.assign({}, run, { detail: [run.detail].concat(later).filter((part) => !!part).join('; ') || null });
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    return outcome('storage_deferred', input.rootId, { detail: err.message + '; ' + (await deferUnread(callId, deps)) });
+  }
 }
 
 /**
@@ -71,13 +76,14 @@ function replayLater(callId: string, deps: SyncDeps): Promise<string> {
 }
 
 /** A busy account catches up without waiting for the schedule: a synced event takes a little pending work. */
-async function takeSomePendingWork(deps: SyncDeps, meter: Meter, platform: Platform, event: string): Promise<void> {
+async function takeSomePendingWork(deps: SyncDeps, meter: Meter): Promise<string | null> {
   try {
     const report = await takePendingWork(deps, meter, EVENT_DRAIN);
-    if (report) log(platform, event, outcome(report.ran ? 'synced' : 'nothing', null, { detail: 'queued work: ran ' + report.ran + ', left ' + report.left }));
+    return report ? 'queued work: ran ' + report.ran + ', left ' + report.left : null;
   } catch (err) {
     // The event's own call is saved; the queue waits for the next drain.
     if (!(err instanceof StoreError)) throw err;
+    return null;
   }
 }
 

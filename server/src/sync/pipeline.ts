@@ -55,11 +55,12 @@ export async function runPipeline(input: CallInput, deps: SyncDeps, options: Pip
   if (steps.length === 0 && same(absorbed.record, before)) return unsaved('nothing', input, stored, 'nothing new to sync');
   const dead = await takeClaim(deps, input.rootId, before.v, writeKinds(steps, absorbed, d), d.now);
   if (dead === null) return unsaved('busy', input, stored, 'another run is syncing this call', d.now + FIRST_RETRY_MS);
-  return save(await attemptSteps(withDeadRun(absorbed, dead, d.now), d, deps), d, deps, before);
+  return save(await attemptSteps(withDeadRun(absorbed, dead), d, deps), d, deps, before);
 }
 
-function withDeadRun(state: RunState, dead: string[], now: number): RunState {
-  return dead.length ? { record: applyDeadRun(state.record, dead, now), conversationStatus: null } : state;
+/** The dead run's writes are uncertain since it started, not since this run found them. */
+function withDeadRun(state: RunState, dead: DeadRun): RunState {
+  return dead.writes.length ? { record: applyDeadRun(state.record, dead.writes, dead.at || 0), conversationStatus: null } : state;
 }
 
 /** The retry horizon passed: the failure is recorded as permanent, under a claim like any run. */
@@ -163,15 +164,24 @@ function detailOf(record: CallRecord, code: RunCode): string | null {
  * belongs to a run that died before saving: the writes it names may have happened, so they are
  * returned to be checked, and the run takes over with the next attempt's key. null: busy.
  */
-async function takeClaim(deps: SyncDeps, rootId: string, v: number, writes: string[], now: number): Promise<string[] | null> {
-  const dead: string[] = [];
+async function takeClaim(deps: SyncDeps, rootId: string, v: number, writes: string[], now: number): Promise<DeadRun | null> {
+  const dead: DeadRun = { writes: [], at: null };
   for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
     if (await deps.store.claim(rootId, v, attempt, { at: now, steps: writes })) return dead;
     const held = await deps.store.readClaim(rootId, v, attempt);
     if (held && now - held.at < LIVE_CLAIM_MS) return null;
-    if (held) held.steps.forEach((s) => dead.push(s));
+    if (held) {
+      held.steps.forEach((s) => dead.writes.push(s));
+      dead.at = held.at;
+    }
   }
   return null;
+}
+
+/** What runs that died before saving had under way, and when the last of them started. */
+interface DeadRun {
+  writes: string[];
+  at: number | null;
 }
 
 /** A cache that could not be saved costs a lookup next time; the call's record is already saved. */

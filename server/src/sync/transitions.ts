@@ -3,7 +3,7 @@
 // pipeline calls these and nothing else changes a record.
 import { mapCsat } from '../domain/csat';
 import { fingerprint } from '../domain/fingerprint';
-import { followUpKey, lineKeysOf } from '../domain/render-note';
+import { followUpKey, holdsNotes, lineKeysOf } from '../domain/render-note';
 import type { FollowUpItem, Settings } from '../domain/types';
 import type { Call } from '../events/call-event';
 import { durationOf, notesOf, recordingUrlOf, timeOf, type CallInput } from './call-input';
@@ -101,13 +101,20 @@ export function applyVerification(record: CallRecord, input: CallInput, notes: A
   const summary = notes.find((n) => n.kind === 'summary');
   if (summary && next.summary === 'none') next = adoptSummary(next, input, summary.text, settings);
   next.uncertain = next.uncertain.filter((w) => w !== 'summary' && w !== 'conversation');
-  const keys = notes.filter((n) => n.kind === 'follow-up').reduce<string[]>((all, n) => all.concat(lineKeysOf(n.text)), []);
+  const followUps = notes.filter((n) => n.kind === 'follow-up').map((n) => n.text);
   for (const item of owed) {
-    if (keys.indexOf(followUpKey(item)) >= 0) next = markItemWritten(next, item.kind, itemFact(item));
+    if (followUpFound(followUps, item)) next = markItemWritten(next, item.kind, itemFact(item));
   }
   next.uncertainFollowUps = [];
   next.uncertainAt = null;
   return next;
+}
+
+/** Call notes are compared whole (they may grow); every other item by the line it adds. */
+function followUpFound(followUps: string[], item: FollowUpItem): boolean {
+  if (item.kind === 'notes') return followUps.some((text) => holdsNotes(text, item.text));
+  const key = followUpKey(item);
+  return followUps.some((text) => lineKeysOf(text).indexOf(key) >= 0);
 }
 
 function adoptSummary(record: CallRecord, input: CallInput, text: string, settings: Settings): CallRecord {

@@ -330,7 +330,12 @@ describe('robustness: Freshchat and Freshcaller failures', () => {
         [root] = transferOf(ROOT);
         runtime = await lostSummary(root);
         await waitFor(() => allAppNotes(app, { callId: ROOT }).length === 1);
+        // Within a minute of the lost answer the post may still be landing: the delivery waits.
         runtime.clock.advance(30_000);
+        const early = await fireOn(runtime, root);
+        expect(runCodes(early)).toEqual([['info', 'busy']]);
+        expect(early.requests).toEqual([]);
+        runtime.clock.advance(31_000);
         const again = await fireOn(runtime, root);
         expect(runCodes(again)).toEqual([['info', 'synced']]);
         expect(again.requests.map((r) => r.template)).toEqual(['chatListMessages', 'chatUpdateConversation']);
