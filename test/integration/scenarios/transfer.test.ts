@@ -153,7 +153,7 @@ describe('scenario: a transferred call whose CSAT survey is still open', () => {
     });
 
     test('the look runs once and posts the rating, once, after the resolution; no CSAT note repeats it', () => {
-      expect(logCodes(fired).filter((code) => code !== 'nothing')).toEqual(['recorded']);
+      expect(logCodes(fired).filter((code) => code !== 'nothing')).toEqual(['synced']);
       // A rating that is posted is not repeated in a note (decide.csatForNote).
       const followUps = appNotes(app, jordanOpen, { callId: root, kind: 'follow-up' });
       expect(followUps.map((n) => n.lines)).toEqual([['Transferred to: Dan Fischer (1m 10s)']]);
@@ -202,7 +202,7 @@ describe('scenario: a transferred call whose CSAT survey is still open', () => {
     afterAll(() => useSettings(app, {}));
 
     test('the look writes the rating into one follow-up, posts no CSAT and changes no status', () => {
-      expect(logCodes(fired).filter((code) => code !== 'nothing')).toEqual(['recorded']);
+      expect(logCodes(fired).filter((code) => code !== 'nothing')).toEqual(['synced']);
       const followUps = appNotes(app, jordanOpen, { callId: root, kind: 'follow-up' });
       expect(followUps.map((n) => n.lines)).toEqual([['Transferred to: Dan Fischer (1m 10s)'], ['CSAT: 5/5 (caller pressed 5)']]);
       expect(csatPosts(app, jordanOpen)).toHaveLength(1); // the earlier call's, not this one's

@@ -139,28 +139,31 @@ describe('runPipeline: claims', () => {
     deps.platform.seed('lk:' + ROOT + ':4', { at: NOW - 61000, steps: 'post_summary,resolve' });
     deps.chat.notes.set('c1', [{ actorId: DEFAULT_AGENT, text: summaryText(), firstMessage: false }]);
     deps.chat.conversations.get('c1')!.status = 'resolved';
-    const first = await runPipeline(input(), deps);
+    const result = await runPipeline(input(), deps);
     expect(deps.platform.dbOps()).toContain('set lk:' + ROOT + ':4:1');
-    // the dead run's writes may still land: this run only records them as uncertain
-    expect(first).toMatchObject({ code: 'busy', steps: [], retryAt: NOW + FIRST_RETRY_MS });
-    expect(deps.chat.count() + deps.caller.count()).toBe(0);
-    expect(saved(deps)).toMatchObject({ v: 5, uncertain: ['summary', 'resolve'], uncertainAt: NOW });
-    // a minute later: the dead run's summary is found, its resolve is found done: nothing is written twice
-    deps.platform.time += UNCERTAIN_SETTLE_MS;
-    const result = await runPipeline(input(), nextInvocation(deps));
+    // The dead run started over a minute ago: what it wrote has landed. Its summary is found and
+    // its resolve is found done: nothing is written twice.
     expect(result.steps).toEqual(['verify_notes', 'conversation_status']);
     expect(deps.chat.notesIn('c1')).toHaveLength(1);
     expect(deps.chat.statuses).toEqual([]);
-    expect(saved(deps)).toMatchObject({ v: 6, summary: 'written', resolution: 'resolved', uncertain: [], uncertainAt: null });
+    expect(saved(deps)).toMatchObject({ v: 5, summary: 'written', resolution: 'resolved', uncertain: [], uncertainAt: null });
+  });
+
+  test('a claim of a run that died seconds ago: its writes may still land, so this run waits', async () => {
+    const deps = world();
+    seed(deps, afterFirstSync({ v: 4, summary: 'none', resolution: 'none', notesFp: null, status: 'pending' }));
+    // Older than a live claim (60 s) is never younger than the settle time: the wait is at most a minute.
+    deps.platform.seed('lk:' + ROOT + ':4', { at: NOW - 61000, steps: 'post_summary' });
+    deps.platform.time = NOW - 61000 + UNCERTAIN_SETTLE_MS - 1;
+    const early = await runPipeline(input(), deps);
+    expect(early).toMatchObject({ code: 'busy', steps: [] });
   });
 
   test('a stale claim whose summary never happened: checked, then written', async () => {
     const deps = world();
     seed(deps, afterFirstSync({ v: 4, summary: 'none', resolution: 'none', notesFp: null, status: 'pending' }));
     deps.platform.seed('lk:' + ROOT + ':4', { at: NOW - 61000, steps: 'post_summary' });
-    await expect(runPipeline(input(), deps)).resolves.toMatchObject({ code: 'busy', steps: [] });
-    deps.platform.time += UNCERTAIN_SETTLE_MS;
-    const result = await runPipeline(input(), nextInvocation(deps));
+    const result = await runPipeline(input(), deps);
     expect(result.steps).toEqual(['verify_notes', 'post_summary', 'resolve']);
     expect(deps.chat.notesIn('c1')).toHaveLength(1);
   });
