@@ -17,8 +17,13 @@ import { afterRun, settledSlotOf } from './work';
 export const RECONCILE_LAG_MS = 15 * 60000;
 /** After downtime, reconciliation goes back at most this far. */
 const RECONCILE_MAX_BACK_MS = 24 * 3600000;
-/** Pages one run reads at most; the rest waits for the next run (the window does not move). */
-const MAX_PAGES = 5;
+/**
+ * Pages one run reads at most. The budget stops a run first on any real account; a run that
+ * stops keeps its window, and the next run lists it again, skipping what is settled.
+ */
+const MAX_PAGES = 30;
+/** One run reconciles at most this much of creation time: after downtime it catches up 3× as fast as time passes. */
+const WINDOW_MS = 15 * 60000;
 const ITEM_COST = { requests: 12, dbOps: 6 };
 
 export interface ReconcileReport {
@@ -31,8 +36,9 @@ export interface ReconcileReport {
 }
 
 export async function reconcile(deps: SyncDeps, meter: Meter, limits: DrainLimits, reconciledTo: number | null): Promise<{ report: ReconcileReport; reconciledTo: number | null }> {
-  const to = deps.now() - RECONCILE_LAG_MS;
-  const from = Math.max(reconciledTo === null ? to - 5 * 60000 : reconciledTo, to - RECONCILE_MAX_BACK_MS);
+  const latest = deps.now() - RECONCILE_LAG_MS;
+  const from = Math.max(reconciledTo === null ? latest - 5 * 60000 : reconciledTo, latest - RECONCILE_MAX_BACK_MS);
+  const to = Math.min(latest, from + WINDOW_MS);
   const report: ReconcileReport = { listed: 0, synced: 0, complete: false };
   if (to - from >= 60000) await listingSafely(() => reconcileWindow(new Date(from).toISOString(), new Date(to).toISOString(), { deps, meter, limits, settled: {}, report }), report);
   return { report, reconciledTo: report.complete ? to : reconciledTo };

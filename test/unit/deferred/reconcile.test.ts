@@ -39,8 +39,15 @@ describe('reconcile: the window', () => {
 
   test('from the cursor to 15 minutes ago', async () => {
     const deps = world();
-    await reconcile(deps, deps.meter, WIDE, TO - 42 * MINUTE);
-    expect(listed(deps)).toEqual([[iso(TO - 42 * MINUTE), iso(TO), 1]]);
+    await reconcile(deps, deps.meter, WIDE, TO - 12 * MINUTE);
+    expect(listed(deps)).toEqual([[iso(TO - 12 * MINUTE), iso(TO), 1]]);
+  });
+
+  test('a cursor far behind moves at most 15 minutes of creation time a run', async () => {
+    const deps = world();
+    const result = await reconcile(deps, deps.meter, WIDE, TO - 42 * MINUTE);
+    expect(listed(deps)).toEqual([[iso(TO - 42 * MINUTE), iso(TO - 27 * MINUTE), 1]]);
+    expect(result.reconciledTo).toBe(TO - 27 * MINUTE);
   });
 
   test('after downtime: at most 24 hours back', async () => {
@@ -142,12 +149,12 @@ describe('reconcile: paging and budgets', () => {
     expect(result).toEqual({ report: { listed: 25, synced: 0, complete: true }, reconciledTo: TO });
   });
 
-  test('at most five pages a run: the window is not finished, the cursor stays', async () => {
+  test('at most thirty pages a run: a longer window is not finished, the cursor stays', async () => {
     const deps = syncDepsFor({ now: T });
-    many(deps, 65);
+    many(deps, 305);
     const result = await reconcile(deps, deps.meter, WIDE, TO - 5 * MINUTE);
-    expect(listed(deps)).toHaveLength(5);
-    expect(result).toEqual({ report: { listed: 50, synced: 0, complete: false }, reconciledTo: TO - 5 * MINUTE });
+    expect(listed(deps)).toHaveLength(30);
+    expect(result).toEqual({ report: { listed: 300, synced: 0, complete: false }, reconciledTo: TO - 5 * MINUTE });
   });
 
   test('a window of more than five pages is finished over the next runs', async () => {
