@@ -94,6 +94,8 @@ export interface CaseRun {
 }
 
 export const DRAIN_STEP_MS = 5 * 60_000;
+/** How long a times-limited fault stays armed when no request uses it up. */
+export const FAULT_ARMED_MS = 30 * 60_000;
 export const DRAIN_LIMIT_MS = 26 * 3_600_000;
 /** The drain stops early once nothing is pending, every call that should be noted is, and Freshchat saw no write for this long. */
 export const QUIET_MS = 2 * 3_600_000;
@@ -171,6 +173,10 @@ export async function runCase(app: PropertyApp, built: BuiltCase): Promise<CaseR
       app.standins.freshcaller.setCallMetrics(item.call.id, { csat: item.csat });
     }
   }
+  // A fault window armed late in the timeline still gets its chance: faults stay armed until
+  // used up or FAULT_ARMED_MS after they were injected (outages: until they end).
+  const armedUntil = Math.max(0, ...built.spec.faults.map((f) => CASE_START + f.atSec * 1000 + (f.outageSec === undefined ? FAULT_ARMED_MS : f.outageSec * 1000)));
+  await advanceTo(app, armedUntil, invocations);
   app.standins.freshchat.clearFaults();
   app.standins.freshcaller.clearFaults();
   await settle(app);
