@@ -242,6 +242,8 @@ export interface CaseArbOptions {
   /** Fault windows in the stand-ins and runtime knobs. Default true. */
   faults?: boolean;
   maxCalls?: number;
+  /** At most one call per caller (so no call's conversation is touched by another call of the case). */
+  distinctCallers?: boolean;
 }
 
 /** A whole case: 1-6 calls, their deliveries, fault windows. */
@@ -249,7 +251,9 @@ export function caseArb(options: CaseArbOptions = {}): fc.Arbitrary<CaseSpec> {
   const chaos = options.chaos !== false;
   const faults = options.faults !== false;
   return fc.record({
-    calls: fc.array(callArb(chaos), { minLength: 1, maxLength: options.maxCalls || 6 }),
+    calls: options.distinctCallers
+      ? fc.uniqueArray(callArb(chaos), { minLength: 1, maxLength: options.maxCalls || 6, selector: (call) => call.caller })
+      : fc.array(callArb(chaos), { minLength: 1, maxLength: options.maxCalls || 6 }),
     faults: faults ? fc.array(faultWindowArb, { maxLength: 4 }) : fc.constant([]),
     runtime: faults ? runtimeKnobsArb : fc.constant({}),
   });
