@@ -1,0 +1,232 @@
+// `npm run stress [-- --json] [--calls 500] [--fault-rate 0.1] [--seed 1]`: a burst the per-minute
+// budgets cannot absorb. Builds the app, starts the stand-ins and the runtime on a manual clock,
+// makes N calls (mixed outcomes, test/support/lifecycle-gen.ts shapes) end in the same clock
+// minute, with a share of all requests failing through injected stand-in faults (429 with
+// Retry-After, 500, 503, mixed) for the whole run; then advances the clock minute by minute,
+// firing schedules, until nothing is pending (pendingWork) or 48 h have passed. Prints calls
+// synced, lost and duplicated, the peak requests and $db operations in any clock minute, the
+// minutes to drain and the most one-time schedules pending at once.
+import { join } from 'node:path';
+import { build } from '../build';
+import type { InvocationResult } from '../runtime';
+import {
+  buildCase, CASE_START, outcomeIndex, plainCall, type CallKind, type CallSpec, type CallerName, type CsatSpec,
+} from '../../test/support/lifecycle-gen';
+import { oneTimeSchedules, pendingWork } from '../../test/support/pending-work';
+import { assertPlatformClean } from '../../test/support/scenario';
+import { minuteLoad, noteViolations, seedFreshcaller, startPropertyApp, type PropertyApp } from '../../test/support/sync-harness';
+
+interface Options {
+  json: boolean;
+  calls: number;
+  faultRate: number;
+  seed: number;
+  /** Clock hours after the burst before giving up. */
+  limitHours: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const value = (name: string, fallback: number): number => {
+    const i = argv.indexOf(name);
+    if (i < 0) return fallback;
+    const n = Number(argv[i + 1]);
+    if (!Number.isFinite(n)) throw new Error(name + ' needs a number');
+    return n;
+  };
+  return { json: argv.includes('--json'), calls: value('--calls', 500), faultRate: value('--fault-rate', 0.1), seed: value('--seed', 1), limitHours: value('--hours', 48) };
+}
+
+/** mulberry32: a small seeded generator, so a run can be repeated. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick<T>(rand: () => number, weighted: Array<[T, number]>): T {
+  const total = weighted.reduce((n, [, w]) => n + w, 0);
+  let r = rand() * total;
+  for (const [item, w] of weighted) {
+    r -= w;
+    if (r < 0) return item;
+  }
+  return (weighted[weighted.length - 1] as [T, number])[0];
+}
+
+/** The burst minute: every call's outcome event falls in it. */
+const BURST_AT = CASE_START + 10 * 60_000;
+
+function burstCalls(count: number, rand: () => number, iparams: Record<string, unknown>): CallSpec[] {
+  const calls: CallSpec[] = [];
+  for (let i = 0; i < count; i++) {
+    const kind = pick<CallKind>(rand, [['answered', 30], ['missed', 15], ['voicemail', 15], ['abandoned', 10], ['outgoing', 15], ['transfer', 15]]);
+    const caller = pick<CallerName>(rand, [['jordan', 20], ['sam', 20], ['riley', 20], ['stranger1', 14], ['stranger2', 13], ['stranger3', 13]]);
+    const csat = pick<CsatSpec>(rand, [[{ kind: 'rated', key: 1 + Math.floor(rand() * 5) }, 5], [{ kind: 'none' }, 3], [{ kind: 'pending' }, 2]]);
+    const spec = plainCall(kind, caller, { recordingLater: rand() < 0.5, notesEdited: rand() < 0.3, csat });
+    // Start it so its outcome event lands in the burst minute.
+    const probe = buildCase({ calls: [spec], faults: [], runtime: {} }, iparams).calls[0];
+    const outcomeAt = probe ? (probe.lifecycle[outcomeIndex(kind)] || probe.lifecycle[probe.lifecycle.length - 1])!.at : CASE_START;
+    spec.startSec = Math.max(0, Math.round((BURST_AT - outcomeAt) / 1000) + Math.floor(rand() * 55));
+    calls.push(spec);
+  }
+  return calls;
+}
+
+interface FaultFeeder {
+  /** Injects faults so that `rate` of all requests served so far (and from now on) fail. */
+  topUp(): void;
+  injected: number;
+}
+
+function faultFeeder(app: PropertyApp, rate: number, rand: () => number): FaultFeeder {
+  const feeder = {
+    injected: 0,
+    topUp(): void {
+      const chat = app.standins.freshchat.requests.length;
+      const caller = app.standins.freshcaller.requests.length;
+      const due = Math.floor(rate * (chat + caller + 1)) - feeder.injected;
+      for (let i = 0; i < due; i++) {
+        const target = rand() * (chat + caller + 2) < chat + 1 ? app.standins.freshchat : app.standins.freshcaller;
+        const kind = pick(rand, [['429', 1], ['500', 1], ['503', 1]] as Array<['429' | '500' | '503', number]>);
+        target.injectFault(kind === '429' ? { status: 429, retryAfter: 1 + Math.floor(rand() * 60) } : { status: Number(kind) });
+        feeder.injected += 1;
+      }
+    },
+  };
+  return feeder;
+}
+
+interface StressResult {
+  calls: number;
+  shouldBeNoted: number;
+  synced: number;
+  lost: number;
+  /** Calls with more than one summary or a repeated follow-up fact. */
+  duplicatedCalls: number;
+  /** Summaries beyond the first plus repeated follow-up facts. */
+  duplicateNotes: number;
+  peakRequestsPerMinute: number;
+  peakDbOpsPerMinute: number;
+  platform429s: number;
+  /** Clock minutes from the burst minute until nothing was pending; null if it never drained. */
+  minutesToDrain: number | null;
+  maxOneTimeSchedules: number;
+  pendingAtEnd: number;
+  injectedFaults: number;
+  requests: number;
+  invocations: number;
+  /** Invocations that fail assertPlatformClean (a broken rule, or renderData with an error). */
+  brokenInvocations: number;
+  realSeconds: number;
+}
+
+async function stress(options: Options): Promise<StressResult> {
+  const started = Date.now();
+  const root = join(__dirname, '..', '..');
+  await build(root);
+  const app = await startPropertyApp();
+  try {
+    const rand = random(options.seed);
+    const built = buildCase({ calls: burstCalls(options.calls, rand, app.iparams), faults: [], runtime: {} }, app.iparams);
+    app.newCase();
+    seedFreshcaller(app, built);
+    const feeder = faultFeeder(app, options.faultRate, rand);
+    const results: InvocationResult[] = [];
+    let maxSchedules = 0;
+    const sample = (): void => {
+      maxSchedules = Math.max(maxSchedules, oneTimeSchedules(app));
+    };
+    const advanceTo = async (at: number): Promise<void> => {
+      if (at > app.clock.now()) results.push(...(await app.runtime.advance(at - app.clock.now())));
+    };
+
+    for (const item of built.timeline) {
+      if (item.kind !== 'deliver') continue;
+      await advanceTo(item.at);
+      feeder.topUp();
+      results.push(await app.runtime.fireEvent(item.event.payload.event, item.event.payload));
+      sample();
+    }
+
+    const limit = BURST_AT + options.limitHours * 3_600_000;
+    let drainedAt: number | null = null;
+    for (;;) {
+      if (pendingWork(app).length === 0) {
+        drainedAt = app.clock.now();
+        break;
+      }
+      if (app.clock.now() >= limit) break;
+      feeder.topUp();
+      await advanceTo(app.clock.now() + 60_000);
+      sample();
+    }
+
+    const { count } = noteViolations(app, built.calls);
+    const load = minuteLoad(app.runtime);
+    const broken = results.filter((r) => {
+      try {
+        assertPlatformClean(r);
+        return false;
+      } catch {
+        return true;
+      }
+    }).length;
+    return {
+      calls: built.calls.length,
+      shouldBeNoted: built.calls.filter((c) => c.expect.noted === true).length,
+      synced: count.synced,
+      lost: count.lost.length,
+      duplicatedCalls: count.duplicated.length,
+      duplicateNotes: count.extraNotes,
+      peakRequestsPerMinute: load.peakRequests,
+      peakDbOpsPerMinute: load.peakDbOps,
+      platform429s: load.platformRefusals.length,
+      minutesToDrain: drainedAt === null ? null : Math.ceil((drainedAt - BURST_AT) / 60_000),
+      maxOneTimeSchedules: maxSchedules,
+      pendingAtEnd: pendingWork(app).length,
+      injectedFaults: feeder.injected,
+      requests: app.standins.freshchat.requests.length + app.standins.freshcaller.requests.length,
+      invocations: results.length,
+      brokenInvocations: broken,
+      realSeconds: Math.round((Date.now() - started) / 100) / 10,
+    };
+  } finally {
+    await app.stop();
+  }
+}
+
+function print(r: StressResult, options: Options): void {
+  const rows: Array<[string, string]> = [
+    ['calls (ending in one clock minute)', r.calls + ' (' + r.shouldBeNoted + ' should get a note)'],
+    ['calls synced', String(r.synced)],
+    ['calls lost', String(r.lost)],
+    ['calls duplicated (notes)', r.duplicatedCalls + ' (' + r.duplicateNotes + ' extra notes or repeated facts)'],
+    ['peak requests in a clock minute', r.peakRequestsPerMinute + ' (budget 50)'],
+    ['peak $db ops in a clock minute', r.peakDbOpsPerMinute + ' (budget 50)'],
+    ['429s from the platform itself', String(r.platform429s)],
+    ['minutes to drain', r.minutesToDrain === null ? 'never (gave up after ' + options.limitHours + ' h, ' + r.pendingAtEnd + ' pending)' : String(r.minutesToDrain)],
+    ['most one-time schedules pending', r.maxOneTimeSchedules + ' (limit 1000)'],
+    ['injected faults / stand-in requests', r.injectedFaults + ' / ' + r.requests],
+    ['invocations (not platform-clean)', r.invocations + ' (' + r.brokenInvocations + ')'],
+    ['real time', r.realSeconds + ' s'],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) console.log(k.padEnd(width + 2) + v);
+}
+
+const options = parseArgs(process.argv.slice(2));
+stress(options).then(
+  (result) => {
+    if (options.json) console.log(JSON.stringify(result));
+    else print(result, options);
+  },
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack || err.message : String(err));
+    process.exit(1);
+  },
+);
