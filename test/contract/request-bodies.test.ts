@@ -211,7 +211,8 @@ describe('templates the clients invoke', () => {
     const dir = join(ROOT, 'server', 'src', 'clients');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
       const source = readFileSync(join(dir, file), 'utf8');
-      const calls = [...source.matchAll(/invokeTemplate\(\s*([^,)]*)/g)].map((m) => m[1]!.trim());
+      // `get invokeTemplate()` is the clients' counting accessor, not a call.
+      const calls = [...source.matchAll(/(?<!get )invokeTemplate\(\s*([^,)]*)/g)].map((m) => m[1]!.trim());
       for (const first of calls) expect({ file, first }).toEqual({ file, first: expect.stringMatching(/^'[A-Za-z0-9_-]+'$/) });
     }
   });

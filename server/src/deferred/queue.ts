@@ -55,8 +55,16 @@ export async function enqueue(deps: QueueDeps, item: QueueItem): Promise<Enqueue
  */
 export async function overflow(deps: QueueDeps, calls: string[]): Promise<EnqueueResult> {
   const minute = Math.floor(deps.now() / 60000);
-  const name = 'ov-' + (minute % KICK_NAMES);
   const at = new Date(deps.now() + MIN_SCHEDULE_AHEAD_MS).toISOString();
+  // A full schedule (a burst) passes the calls on to the next name: ten names hold 2,000 calls.
+  for (let k = 0; k < KICK_NAMES; k++) {
+    const placed = await placeOnSchedule(deps, 'ov-' + ((minute + k) % KICK_NAMES), calls, at);
+    if (placed !== 'full') return placed;
+  }
+  return 'lost';
+}
+
+async function placeOnSchedule(deps: QueueDeps, name: string, calls: string[], at: string): Promise<EnqueueResult | 'full'> {
   try {
     await deps.schedule.create({ name, data: { kind: 'calls', calls: calls.slice(0, OVERFLOW_CALLS) }, schedule_at: at });
     return 'overflow';
@@ -66,8 +74,10 @@ export async function overflow(deps: QueueDeps, calls: string[]): Promise<Enqueu
   try {
     const existing = await deps.schedule.fetch({ name });
     const held = readCalls(existing);
-    const merged = held.concat(calls.filter((id) => held.indexOf(id) < 0)).slice(0, OVERFLOW_CALLS);
-    await deps.schedule.update({ name, data: { kind: 'calls', calls: merged }, schedule_at: scheduleAtOf(existing) || at });
+    const fresh = calls.filter((id) => held.indexOf(id) < 0);
+    if (fresh.length === 0) return 'overflow';
+    if (held.length + fresh.length > OVERFLOW_CALLS) return 'full';
+    await deps.schedule.update({ name, data: { kind: 'calls', calls: held.concat(fresh) }, schedule_at: scheduleAtOf(existing) || at });
     return 'overflow';
   } catch (err) {
     return isNameTaken(err) ? 'overflow' : 'lost';

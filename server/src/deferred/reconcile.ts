@@ -15,6 +15,11 @@ import { afterRun, settledSlotOf } from './work';
 
 /** Calls are looked at once they are this old: their own events have had time to arrive. */
 export const RECONCILE_LAG_MS = 15 * 60000;
+/**
+ * The first run looks back an hour: the recurring schedule starts with the first call the app
+ * hears of, and calls before it whose events were all lost are still found.
+ */
+const FIRST_LOOK_BACK_MS = 60 * 60000;
 /** After downtime, reconciliation goes back at most this far. */
 const RECONCILE_MAX_BACK_MS = 24 * 3600000;
 /**
@@ -37,7 +42,7 @@ export interface ReconcileReport {
 
 export async function reconcile(deps: SyncDeps, meter: Meter, limits: DrainLimits, reconciledTo: number | null): Promise<{ report: ReconcileReport; reconciledTo: number | null }> {
   const latest = deps.now() - RECONCILE_LAG_MS;
-  const from = Math.max(reconciledTo === null ? latest - 5 * 60000 : reconciledTo, latest - RECONCILE_MAX_BACK_MS);
+  const from = Math.max(reconciledTo === null ? latest - FIRST_LOOK_BACK_MS : reconciledTo, latest - RECONCILE_MAX_BACK_MS);
   const to = Math.min(latest, from + WINDOW_MS);
   const report: ReconcileReport = { listed: 0, synced: 0, complete: false };
   if (to - from >= 60000) await listingSafely(() => reconcileWindow(new Date(from).toISOString(), new Date(to).toISOString(), { deps, meter, limits, settled: {}, report }), report);

@@ -107,11 +107,13 @@ describe('overflow', () => {
     expect(d.schedule.pending.get(name)).toEqual({ name, data: { kind: 'calls', calls: ['1', '2', '3'] }, schedule_at: new Date(NOW + MIN_SCHEDULE_AHEAD_MS).toISOString() });
   });
 
-  test('at most 200 calls ride on one schedule', async () => {
+  test('at most 200 calls ride on one schedule; more go onto the next name', async () => {
     const d = deps();
     await overflow(d, Array.from({ length: 150 }, (_, i) => String(i)));
     await overflow(d, Array.from({ length: 150 }, (_, i) => String(1000 + i)));
-    expect((d.schedule.pending.get(name)!.data.calls as string[]).length).toBe(200);
+    expect((d.schedule.pending.get(name)!.data.calls as string[]).length).toBe(150);
+    const all = [...d.schedule.pending.values()].flatMap((s) => s.data.calls as string[]);
+    expect(all).toHaveLength(300);
   });
 
   test('a pending schedule whose data it cannot read is replaced by the new calls', async () => {

@@ -30,11 +30,11 @@ function listed(deps: FakeSyncDeps): unknown[][] {
 }
 
 describe('reconcile: the window', () => {
-  test('no cursor yet: the five minutes before the lag', async () => {
+  test('no cursor yet: from an hour before the lag, 15 minutes of it', async () => {
     const deps = world();
     const result = await reconcile(deps, deps.meter, WIDE, null);
-    expect(listed(deps)).toEqual([[iso(TO - 5 * MINUTE), iso(TO), 1]]);
-    expect(result).toEqual({ report: { listed: 1, synced: 1, complete: true }, reconciledTo: TO });
+    expect(listed(deps)).toEqual([[iso(TO - 60 * MINUTE), iso(TO - 45 * MINUTE), 1]]);
+    expect(result).toEqual({ report: { listed: 0, synced: 0, complete: true }, reconciledTo: TO - 45 * MINUTE });
   });
 
   test('from the cursor to 15 minutes ago', async () => {
@@ -72,7 +72,7 @@ describe('reconcile: the window', () => {
 describe('reconcile: which calls run', () => {
   test('an ended logged call without a record is synced, and its record joins the settled index', async () => {
     const deps = world();
-    const result = await reconcile(deps, deps.meter, WIDE, null);
+    const result = await reconcile(deps, deps.meter, WIDE, TO - 5 * MINUTE);
     expect(result.report.synced).toBe(1);
     expect(deps.platform.store.get('call:' + ANSWERED_ID)).toMatchObject({ status: 'synced' });
     const slot = settledSlotOf(Date.parse('2026-11-02T14:05:00.000+00:00'));
@@ -83,7 +83,7 @@ describe('reconcile: which calls run', () => {
     const deps = world();
     const slot = settledSlotOf(Date.parse('2026-11-02T14:05:00.000+00:00'));
     deps.platform.seed('rc:' + slot, { c25847696: 1 });
-    const result = await reconcile(deps, deps.meter, WIDE, null);
+    const result = await reconcile(deps, deps.meter, WIDE, TO - 5 * MINUTE);
     expect(result.report).toEqual({ listed: 1, synced: 0, complete: true });
     expect(deps.platform.dbOps()).toEqual(['get rc:' + slot]);
     expect(deps.chat.count()).toBe(0);
@@ -107,7 +107,7 @@ describe('reconcile: which calls run', () => {
   ])('%s is left alone: no record read, no run', async (_label, change) => {
     const deps = syncDepsFor({ now: T });
     deps.caller.addCall(ended(1, TO - MINUTE, change));
-    const result = await reconcile(deps, deps.meter, WIDE, null);
+    const result = await reconcile(deps, deps.meter, WIDE, TO - 5 * MINUTE);
     expect(result.report).toEqual({ listed: 1, synced: 0, complete: true });
     expect(deps.platform.dbOps()).toEqual([]);
   });
@@ -115,16 +115,16 @@ describe('reconcile: which calls run', () => {
   test('a type not ticked in log_call_types is left alone', async () => {
     const deps = syncDepsFor({ now: T, iparams: { log_call_types: ['missed'] } });
     deps.caller.addCall(ended(1, TO - MINUTE));
-    await expect(reconcile(deps, deps.meter, WIDE, null)).resolves.toMatchObject({ report: { synced: 0 } });
+    await expect(reconcile(deps, deps.meter, WIDE, TO - 5 * MINUTE)).resolves.toMatchObject({ report: { synced: 0 } });
     expect(deps.platform.dbOps()).toEqual([]);
   });
 
   test('a call whose record needs nothing more is not counted as synced', async () => {
     const deps = world();
-    await reconcile(deps, deps.meter, WIDE, null);
+    await reconcile(deps, deps.meter, WIDE, TO - 5 * MINUTE);
     // the index lost (say, a failed write): the record is read and found complete
     deps.platform.store.delete('rc:' + settledSlotOf(Date.parse('2026-11-02T14:05:00.000+00:00')));
-    const again = await reconcile(deps, deps.meter, WIDE, null);
+    const again = await reconcile(deps, deps.meter, WIDE, TO - 5 * MINUTE);
     expect(again.report).toEqual({ listed: 1, synced: 0, complete: true });
   });
 });
@@ -144,7 +144,7 @@ describe('reconcile: paging and budgets', () => {
   test('pages are read until there are no more; then the cursor moves on', async () => {
     const deps = syncDepsFor({ now: T });
     many(deps, 25);
-    const result = await reconcile(deps, deps.meter, WIDE, null);
+    const result = await reconcile(deps, deps.meter, WIDE, TO - 5 * MINUTE);
     expect(listed(deps).map((args) => args[2])).toEqual([1, 2, 3]);
     expect(result).toEqual({ report: { listed: 25, synced: 0, complete: true }, reconciledTo: TO });
   });
@@ -192,13 +192,13 @@ describe('reconcile: paging and budgets', () => {
   test('the list failing is reported, and the window is left for the next run (the cursor stays)', async () => {
     const deps = world();
     deps.caller.fail('listCalls', callerError('listCalls', 503));
-    await expect(reconcile(deps, deps.meter, WIDE, null)).resolves.toEqual({ report: { listed: 0, synced: 0, complete: false, failure: 'server' }, reconciledTo: null });
+    await expect(reconcile(deps, deps.meter, WIDE, TO - 5 * MINUTE)).resolves.toEqual({ report: { listed: 0, synced: 0, complete: false, failure: 'server' }, reconciledTo: TO - 5 * MINUTE });
     await expect(reconcile(deps, deps.meter, WIDE, TO - 7 * MINUTE)).resolves.toMatchObject({ report: { complete: false, failure: 'server' }, reconciledTo: TO - 7 * MINUTE });
   });
 
   test('a bug while listing is not swallowed', async () => {
     const deps = world();
     deps.caller.listCalls = () => Promise.reject(new TypeError('boom'));
-    await expect(reconcile(deps, deps.meter, WIDE, null)).rejects.toThrow('boom');
+    await expect(reconcile(deps, deps.meter, WIDE, TO - 5 * MINUTE)).rejects.toThrow('boom');
   });
 });
