@@ -72,16 +72,20 @@ async function placeOnSchedule(deps: QueueDeps, name: string, calls: string[], a
     if (!isNameTaken(err)) return 'lost';
   }
   try {
-    const existing = await deps.schedule.fetch({ name });
-    const held = readCalls(existing);
-    const fresh = calls.filter((id) => held.indexOf(id) < 0);
-    if (fresh.length === 0) return 'overflow';
-    if (held.length + fresh.length > OVERFLOW_CALLS) return 'full';
-    await deps.schedule.update({ name, data: { kind: 'calls', calls: held.concat(fresh) }, schedule_at: scheduleAtOf(existing) || at });
-    return 'overflow';
+    return await addToSchedule(deps, name, calls, at);
   } catch (err) {
     return isNameTaken(err) ? 'overflow' : 'lost';
   }
+}
+
+async function addToSchedule(deps: QueueDeps, name: string, calls: string[], at: string): Promise<EnqueueResult | 'full'> {
+  const existing = await deps.schedule.fetch({ name });
+  const held = readCalls(existing);
+  const fresh = calls.filter((id) => held.indexOf(id) < 0);
+  if (fresh.length === 0) return 'overflow';
+  if (held.length + fresh.length > OVERFLOW_CALLS) return 'full';
+  await deps.schedule.update({ name, data: { kind: 'calls', calls: held.concat(fresh) }, schedule_at: scheduleAtOf(existing) || at });
+  return 'overflow';
 }
 
 /** Makes sure a drain runs soon after `due`: a kick schedule for that minute (or 5 minutes ahead). */

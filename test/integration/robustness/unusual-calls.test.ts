@@ -539,7 +539,7 @@ describe('robustness: unusual calls', () => {
     test('a retry whose call Freshcaller returns unreadable is dropped the same way', async () => {
       const id = 26200051;
       const event = outcomeOf('missed-inbound', id, RILEY);
-      app.standins.freshcaller.addCall({ id, direction: 'sideways' } as never);
+      app.standins.freshcaller.addCall({ id, participants: 'none' } as never);
       app.standins.freshchat.injectFault({ method: 'POST', path: /\/messages$/, status: 503 });
       await fire(app, event);
       const drains = await advance(app, 7 * 60_000);
