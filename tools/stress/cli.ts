@@ -174,6 +174,14 @@ async function stress(options: Options): Promise<StressResult> {
     if (pendingWork(app).length === 0 && synced.length) drainedAt = Math.max(...synced);
 
     const { count } = noteViolations(app, built.calls);
+    if (process.env.STRESS_DEBUG) {
+      for (const lost of count.lost.slice(0, 6) as unknown[]) {
+        const id = typeof lost === 'object' && lost !== null ? String((lost as { id: unknown }).id) : String(lost);
+        const rec = app.runtime.store('freshcaller').peek('call:' + id);
+        const logs = results.flatMap((r) => r.logs).filter((l) => l.message.includes('call ' + id)).map((l) => l.message.slice(0, 220));
+        console.log(id, JSON.stringify(rec && { status: rec.status, link: rec.link, summary: rec.summary, failure: rec.failure, uncertain: rec.uncertain }), logs.slice(-3));
+      }
+    }
     const load = minuteLoad(app.runtime);
     const broken = results.filter((r) => {
       try {

@@ -123,6 +123,8 @@ function blocked(record: CallRecord): boolean {
 function linkDue(state: RunState, d: Decision): boolean {
   const link = state.record.link.state;
   if (link !== 'none' && link !== 'to_create') return false;
+  // Writes a dead run may have made are checked in the conversation they went to: find it first.
+  if (state.record.uncertain.length > 0 && !!d.input.call && !d.input.isLeg) return true;
   return planWrites(asLinked(state), d).length > 0;
 }
 
@@ -203,7 +205,12 @@ function reopens(record: CallRecord): boolean {
 function statusReadDue(state: RunState, d: Decision): boolean {
   const record = state.record;
   if (state.conversationStatus !== null || (record.link.state !== 'linked' && !linkDue(state, d))) return false;
-  return statusUncertain(record) || (reopens(record) && (record.summary === 'written' || summaryDue(record, d)));
+  return statusUncertain(record) || reopenWanted(record, d) || csatPostable(record, d.settings);
+}
+
+/** A reopen would follow the summary (written, or about to be). */
+function reopenWanted(record: CallRecord, d: Decision): boolean {
+  return reopens(record) && (record.summary === 'written' || summaryDue(record, d));
 }
 
 function statusUncertain(record: CallRecord): boolean {

@@ -133,12 +133,18 @@ function adoptSummary(record: CallRecord, input: CallInput, text: string, settin
 export function applyStatusRead(state: RunState, status: string | null): RunState {
   const next = copy(state.record);
   const resolved = status === 'resolved';
+  settleUncertainStatus(next, resolved);
+  // A missed call finds the conversation open: nothing to reopen, and that is settled.
+  if (reopenSettledOpen(next, resolved)) next.resolution = 'kept_open';
+  // Another call reopened the conversation before the rating came: Freshchat would refuse it, so it goes into a note.
+  if (status !== null && !resolved && next.csat.state === 'known' && next.resolution === 'resolved') next.csat.state = 'refused';
+  return { record: next, conversationStatus: status };
+}
+
+function settleUncertainStatus(next: CallRecord, resolved: boolean): void {
   if (next.uncertain.indexOf('resolve') >= 0 && resolved) next.resolution = 'resolved';
   if (next.uncertain.indexOf('reopen') >= 0 && !resolved) next.resolution = 'reopened';
   next.uncertain = next.uncertain.filter((w) => w !== 'resolve' && w !== 'reopen');
-  // A missed call finds the conversation open: nothing to reopen, and that is settled.
-  if (reopenSettledOpen(next, resolved)) next.resolution = 'kept_open';
-  return { record: next, conversationStatus: status };
 }
 
 function reopenSettledOpen(record: CallRecord, resolved: boolean): boolean {
