@@ -254,7 +254,7 @@ describe('runItem', () => {
     deps.chat.conversations.get('c1')!.status = 'resolved';
     const ran = await runItem({ call: ANSWERED_ID, kind: 'look', due: NOW, attempts: 0, since: NOW }, null, deps);
     expect(ran.code).toBe('synced');
-    expect(ran.steps).toEqual(['read_csat', 'post_csat']);
+    expect(ran.steps).toEqual(['read_csat', 'conversation_status', 'post_csat']);
     expect(deps.caller.count('getCall')).toBe(0);
   });
 

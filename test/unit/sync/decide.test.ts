@@ -74,7 +74,7 @@ describe('planReads', () => {
     ['summary uncertain, record-only work: no note read', linked({ uncertain: ['summary'], csat: { state: 'none' } }), decision({ input: recordOnly() }), []],
     ['follow-ups uncertain, a leg: no note read', done({ resolution: 'resolved', uncertainFollowUps: [ANY_FOLLOW_UP] }), decision({ input: leg() }), []],
     ['follow-ups uncertain, record-only work: no note read', done({ resolution: 'resolved', uncertainFollowUps: [ANY_FOLLOW_UP] }), decision({ input: recordOnly() }), []],
-    ['summary uncertain while not linked: the link first, no note read', state({ outcome: 'answered', uncertain: ['summary'], csat: { state: 'none' } }), decision(), []],
+    ['summary uncertain while not linked: the link first, no note read', state({ outcome: 'answered', uncertain: ['summary'], csat: { state: 'none' } }), decision(), ['link']],
     ['resolve uncertain, status not known: the status is read', done({ uncertain: ['resolve'] }, null), decision(), ['conversation_status']],
     ['resolve uncertain, status known from the link: not read again', done({ uncertain: ['resolve'] }, 'resolved'), decision(), []],
     ['reopen uncertain: the status is read', done({ outcome: 'missed', uncertain: ['reopen'] }, null), outcomeInput('missed'), ['conversation_status']],
