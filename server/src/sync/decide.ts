@@ -205,16 +205,16 @@ function reopens(record: CallRecord): boolean {
 function statusReadDue(state: RunState, d: Decision): boolean {
   const record = state.record;
   if (state.conversationStatus !== null || (record.link.state !== 'linked' && !linkDue(state, d))) return false;
-  return statusUncertain(record) || reopenWanted(record, d) || csatMayPostLater(record, d.settings);
+  return statusUncertain(record) || reopenWanted(record, d) || csatMayPostLater(record, d);
 }
 
 /**
  * A rating may be posted in this run to a conversation resolved earlier: its status is read
  * (after the metrics) first, since another call may have reopened it and Freshchat would refuse.
  */
-function csatMayPostLater(record: CallRecord, settings: Settings): boolean {
-  const open = record.csat.state === 'known' || record.csat.state === 'waiting';
-  return open && record.resolution === 'resolved' && settings.resolvePolicy === 'answered' && record.link.state === 'linked';
+function csatMayPostLater(record: CallRecord, d: Decision): boolean {
+  const rating = record.csat.state === 'known' || csatReadDue(record, d);
+  return rating && record.resolution === 'resolved' && d.settings.resolvePolicy === 'answered' && record.link.state === 'linked';
 }
 
 /** A reopen would follow the summary (written, or about to be). */
