@@ -6,6 +6,9 @@ import { onCallCreate } from './src/handlers/on-call-create';
 import { onCallUpdate } from './src/handlers/on-call-update';
 import { onScheduledEvent } from './src/handlers/on-scheduled-event';
 import { settle } from './src/handlers/settle';
+import { getCallSync, relinkCall, retryCallSync } from './src/methods/call-sync-methods';
+import { listCallerConversations } from './src/methods/caller-conversations';
+import { answerMethod } from './src/methods/method';
 import { platformFromGlobals } from './src/platform/globals-port';
 
 declare let exports: unknown;
@@ -23,5 +26,18 @@ exports = {
   },
   onScheduledEventHandler: function (payload: unknown) {
     return settle(onScheduledEvent, payload, platformFromGlobals(), renderData);
+  },
+  // Server methods of the Freshcaller card (manifest common.functions; docs/architecture.md "The sidebar").
+  getCallSync: function (payload: unknown) {
+    return answerMethod('getCallSync', getCallSync, payload, platformFromGlobals(), renderData);
+  },
+  listCallerConversations: function (payload: unknown) {
+    return answerMethod('listCallerConversations', listCallerConversations, payload, platformFromGlobals(), renderData);
+  },
+  relinkCall: function (payload: unknown) {
+    return answerMethod('relinkCall', relinkCall, payload, platformFromGlobals(), renderData);
+  },
+  retryCallSync: function (payload: unknown) {
+    return answerMethod('retryCallSync', retryCallSync, payload, platformFromGlobals(), renderData);
   },
 };

@@ -12,7 +12,7 @@ const MAX_USERS = 3;
 const MAX_CONVERSATIONS_CHECKED = 3;
 
 export type ConversationChoice =
-  | { kind: 'existing'; conversation: ChatConversation; userId: string; reason: string; ambiguous: boolean }
+  | { kind: 'existing'; conversation: ChatConversation; userId: string; reason: string; ambiguous: boolean; sharedBy: number }
   | { kind: 'create'; userId: string | null; reason: string }
   | { kind: 'none'; reason: string };
 
@@ -27,21 +27,21 @@ export async function chooseConversation(chat: FreshchatApi, phone: PhoneNumber 
   const ambiguous = users.length > 1;
   const who = 'matched user by phone ' + masked + (ambiguous ? ' (' + users.length + ' users share it; chose the one with the most recent conversation)' : '');
   const best = pickUser(await latestConversations(chat, users.slice(0, MAX_USERS))) as Candidate;
-  return chooseForUser(chat, best, { who, ambiguous, mayCreate });
+  return chooseForUser(chat, best, { who, ambiguous, sharedBy: users.length, mayCreate });
 }
 
-async function chooseForUser(chat: FreshchatApi, user: Candidate, context: { who: string; ambiguous: boolean; mayCreate: boolean }): Promise<ConversationChoice> {
+async function chooseForUser(chat: FreshchatApi, user: Candidate, context: { who: string; ambiguous: boolean; sharedBy: number; mayCreate: boolean }): Promise<ConversationChoice> {
   if (user.conversationIds.length === 0) {
     if (context.mayCreate) return { kind: 'create', userId: user.userId, reason: context.who + '; no conversation yet, new conversation' };
     return { kind: 'none', reason: context.who + '; the user has no conversation' };
   }
   const picked = await pickConversation(chat, user);
   if (!picked) return { kind: 'none', reason: context.who + '; their conversations could not be read' };
-  return { kind: 'existing', conversation: picked.conversation, userId: user.userId, ambiguous: context.ambiguous, reason: context.who + '; ' + picked.why };
+  return { kind: 'existing', conversation: picked.conversation, userId: user.userId, ambiguous: context.ambiguous, sharedBy: context.sharedBy, reason: context.who + '; ' + picked.why };
 }
 
 /** Tries the forms Freshchat may hold the number in, stopping at the first that matches. */
-async function findUsers(chat: FreshchatApi, phone: PhoneNumber): Promise<Array<{ id: string }>> {
+export async function findUsers(chat: FreshchatApi, phone: PhoneNumber): Promise<Array<{ id: string }>> {
   for (const variant of phoneVariants(phone)) {
     const users = await chat.findUsersByPhone(variant);
     if (users.length) return users;

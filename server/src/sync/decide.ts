@@ -19,6 +19,7 @@ export type WriteStep =
   | { kind: 'create_conversation' }
   | { kind: 'post_summary' }
   | { kind: 'post_follow_up'; items: FollowUpItem[] }
+  | { kind: 'post_moved' }
   | { kind: 'resolve' }
   | { kind: 'reopen' }
   | { kind: 'post_csat' };
@@ -36,6 +37,8 @@ export interface Decision {
   input: CallInput;
   settings: Settings;
   now: number;
+  /** The card opened on a live call: pick the conversation now, so the agent sees where the outcome will go. */
+  linkNow?: boolean;
 }
 
 /** Outcomes after which a resolved conversation is reopened (product rule: the caller is waiting). */
@@ -84,11 +87,17 @@ function afterSummaryWrites(state: RunState, d: Decision, summaryNow: boolean): 
   const resolve = resolveDue(record, d);
   const writes: Array<WriteStep | null> = [
     items.length ? { kind: 'post_follow_up', items } : null,
+    movedNoteDue(record) ? { kind: 'post_moved' } : null,
     resolve ? { kind: 'resolve' } : null,
     reopenDue(state) ? { kind: 'reopen' } : null,
     csatDue(record, d.settings, resolve) ? { kind: 'post_csat' } : null,
   ];
   return writes.filter((w): w is WriteStep => w !== null);
+}
+
+/** Rule "a re-linked note leaves a trace": the old conversation gets a short moved note, after the summary is in the new one. */
+function movedNoteDue(record: CallRecord): boolean {
+  return record.movedFrom !== null && record.movedFrom !== record.link.conversationId;
 }
 
 /** After the resolve, in the same run or a later one. */
@@ -123,9 +132,12 @@ function blocked(record: CallRecord): boolean {
 function linkDue(state: RunState, d: Decision): boolean {
   const link = state.record.link.state;
   if (link !== 'none' && link !== 'to_create') return false;
-  // Writes a dead run may have made are checked in the conversation they went to: find it first.
-  if (state.record.uncertain.length > 0 && !!d.input.call && !d.input.isLeg) return true;
-  return planWrites(asLinked(state), d).length > 0;
+  return (d.linkNow === true && link === 'none') || deadWritesToFind(state.record, d) || planWrites(asLinked(state), d).length > 0;
+}
+
+/** Writes a dead run may have made are checked in the conversation they went to: find it first. */
+function deadWritesToFind(record: CallRecord, d: Decision): boolean {
+  return record.uncertain.length > 0 && !!d.input.call && !d.input.isLeg;
 }
 
 /** product rule: a new conversation only for an answered call or a voicemail, when a channel is set. */

@@ -90,7 +90,7 @@ export async function gatherAuthor(state: RunState, d: Decision, deps: SyncDeps)
   return Object.assign(gathered, { author: resolved.author, cache, cacheChanged: resolved.changed });
 }
 
-const NOTE_WRITES = ['post_summary', 'create_conversation', 'post_follow_up'];
+const NOTE_WRITES = ['post_summary', 'create_conversation', 'post_follow_up', 'post_moved'];
 
 function agentOf(d: Decision): { id: string | null; name: string | null } {
   const call = d.input.call;

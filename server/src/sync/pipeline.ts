@@ -11,7 +11,7 @@ import { gather, gatherAuthor, type Gathered } from './gather';
 import type { RunCode, RunOutcome } from './outcome';
 import { emptyCallRecord, type CallRecord, type RecordFailure } from './record';
 import { Busy, WRITES } from './run-steps';
-import { absorbCall, applyDeadRun, applyWrite, applyWriteFailure, finishRun, isSettled, type FailureInfo } from './transitions';
+import { absorbCall, applyDeadRun, applyRelink, applyRetry, applyWrite, applyWriteFailure, finishRun, isSettled, type FailureInfo } from './transitions';
 
 /** A claim younger than this may belong to a run still going (an invocation lasts at most 20-40 s). */
 const LIVE_CLAIM_MS = 60000;
@@ -34,6 +34,12 @@ export interface PipelineResult extends RunOutcome {
 export interface PipelineOptions {
   /** The retry horizon passed: record the failure as permanent instead of running. */
   giveUp?: FailureInfo;
+  /** An agent's Retry from the sidebar: a permanent failure is cleared and the call runs again. */
+  retry?: boolean;
+  /** An agent links the call to this conversation (transitions.applyRelink). */
+  relink?: { conversationId: string; userId: string | null };
+  /** The card opened on a live call: choose the conversation now (decide.ts Decision.linkNow). */
+  linkNow?: boolean;
 }
 
 interface Attempt {
@@ -48,14 +54,20 @@ interface Attempt {
 export async function runPipeline(input: CallInput, deps: SyncDeps, options: PipelineOptions = {}): Promise<PipelineResult> {
   const stored = await deps.store.readRecord(input.rootId);
   const before = stored || emptyCallRecord();
-  const d: Decision = { input, settings: deps.settings, now: deps.now() };
+  const d: Decision = { input, settings: deps.settings, now: deps.now(), linkNow: options.linkNow === true };
   if (options.giveUp) return recordGiveUp(before, options.giveUp, d, deps);
-  const absorbed: RunState = { record: absorbCall(before, input, d.now), conversationStatus: null };
+  const absorbed: RunState = { record: absorbCall(agentAction(before, options), input, d.now), conversationStatus: null };
   const steps = decide(absorbed, d);
   if (steps.length === 0 && same(absorbed.record, before)) return unsaved('nothing', input, stored, 'nothing new to sync');
   const dead = await takeClaim(deps, input.rootId, before.v, writeKinds(steps, absorbed, d), d.now);
   if (dead === null) return unsaved('busy', input, stored, 'another run is syncing this call', d.now + FIRST_RETRY_MS);
   return save(await attemptSteps(withDeadRun(absorbed, dead), d, deps), d, deps, before);
+}
+
+/** What an agent asked for in the sidebar, applied before the call's own facts. */
+function agentAction(record: CallRecord, options: PipelineOptions): CallRecord {
+  if (options.relink) return applyRelink(record, options.relink);
+  return options.retry ? applyRetry(record) : record;
 }
 
 /** The dead run's writes are uncertain since it started, not since this run found them. */
@@ -81,7 +93,7 @@ async function attemptSteps(start: RunState, d: Decision, deps: SyncDeps): Promi
     for (const next of planWrites(attempt.state, d)) {
       step = next;
       const result = await WRITES[next.kind](next, { input: d.input, record: attempt.state.record, gathered, deps });
-      attempt.state = applyWrite(attempt.state, next, result, d.input, deps.settings);
+      attempt.state = applyWrite(attempt.state, next, result, d.input, deps.settings, d.now);
       attempt.done.push(next.kind);
     }
   } catch (err) {

@@ -8,6 +8,20 @@ import { OUTCOMES } from '../domain/types';
 /** The store returns empty strings (and NaN) as null and drops empty arrays: readers accept both. */
 const text = string().nullable();
 
+/** One write that succeeded, for the sidebar: what, when, and where. */
+const written = looseObject({
+  /** server/src/methods/contract.ts WrittenKind */
+  w: string(),
+  at: number(),
+  /** The conversation written to. */
+  c: text,
+  /** e.g. "Recording ready"; null when the kind says it all. */
+  d: text,
+});
+
+/** The sidebar lists the latest writes; older ones are dropped to keep the record small. */
+export const MAX_WRITTEN = 20;
+
 const transfer = looseObject({
   leg: string(),
   agentName: text,
@@ -59,8 +73,12 @@ export const callRecordSchema = looseObject({
     /** Why this conversation, e.g. "matched user by phone …0123; most recent open conversation". */
     reason: text,
     ambiguous: boolean(),
+    /** How many Freshchat users share the caller's number (0: not known). */
+    sharedBy: number(),
     by: oneOf(['app', 'agent']).nullable(),
   }),
+  /** An agent re-linked a written call: the old conversation is owed a short "moved" note. */
+  movedFrom: text,
   summary: oneOf(SUMMARY_STATES),
   /** Who authored the summary: follow-ups reuse it, with no agent lookup. */
   actorId: text,
@@ -77,6 +95,8 @@ export const callRecordSchema = looseObject({
     looks: number(),
     /** When to look again while the caller is still in the survey (clock ms). */
     lookAt: number().nullable(),
+    /** The conversation the rating was posted to: it stays there when the call is re-linked. */
+    conversationId: text,
   }),
   transfers: array(transfer),
   uncertain: array(oneOf(UNCERTAIN_WRITES)),
@@ -85,11 +105,14 @@ export const callRecordSchema = looseObject({
   /** When the last uncertain write was made: until it is a minute old it may still land. */
   uncertainAt: number().nullable(),
   failure: failure.nullable(),
+  /** The writes that succeeded, oldest first, at most MAX_WRITTEN. */
+  written: array(written),
 });
 
 export type CallRecord = Infer<typeof callRecordSchema>;
 export type TransferRecord = Infer<typeof transfer>;
 export type RecordFailure = Infer<typeof failure>;
+export type WrittenEntry = Infer<typeof written>;
 
 export function emptyCallRecord(): CallRecord {
   return {
@@ -98,19 +121,21 @@ export function emptyCallRecord(): CallRecord {
     outcome: null,
     created: null,
     seen: null,
-    link: { state: 'none', conversationId: null, userId: null, reason: null, ambiguous: false, by: null },
+    link: { state: 'none', conversationId: null, userId: null, reason: null, ambiguous: false, sharedBy: 0, by: null },
+    movedFrom: null,
     summary: 'none',
     actorId: null,
     agentName: null,
     notesFp: null,
     recordingFp: null,
     resolution: 'none',
-    csat: { state: 'unknown', rating: null, key: null, looks: 0, lookAt: null },
+    csat: { state: 'unknown', rating: null, key: null, looks: 0, lookAt: null, conversationId: null },
     transfers: [],
     uncertain: [],
     uncertainFollowUps: [],
     uncertainAt: null,
     failure: null,
+    written: [],
   };
 }
 

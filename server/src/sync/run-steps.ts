@@ -2,7 +2,7 @@
 // pipeline"). No decisions here: what to write and in which order was decided in decide.ts;
 // each result is applied to the record by transitions.ts.
 import { fingerprint } from '../domain/fingerprint';
-import { renderFollowUp, renderSummaryNote } from '../domain/render-note';
+import { renderFollowUp, renderMovedNote, renderSummaryNote } from '../domain/render-note';
 import type { PhoneNumber } from '../domain/types';
 import { callerPhone, callerRaw, durationOf, recordingUrlOf, type CallInput } from './call-input';
 import type { WriteStep } from './decide';
@@ -63,6 +63,10 @@ export const WRITES: Record<WriteStep['kind'], Writer> = {
   post_follow_up: async (step, ctx) => {
     const items = step.kind === 'post_follow_up' ? step.items : [];
     await ctx.deps.chat.postPrivateNote(conversationOf(ctx), authorOf(ctx).actorId, renderFollowUp(ctx.input.rootId, items));
+    return { author: null };
+  },
+  post_moved: async (_step, ctx) => {
+    await ctx.deps.chat.postPrivateNote(ctx.record.movedFrom as string, authorOf(ctx).actorId, renderMovedNote(ctx.input.rootId, conversationOf(ctx)));
     return { author: null };
   },
   resolve: async (_step, ctx) => {

@@ -9,7 +9,7 @@ import type { Call } from '../events/call-event';
 import { durationOf, notesOf, recordingUrlOf, timeOf, type CallInput } from './call-input';
 import { CSAT_LOOK_DELAY_MS, csatForNote, csatLooksLeft, type RunState, type WriteStep } from './decide';
 import type { ConversationChoice } from './choose-conversation';
-import type { CallRecord, CallStatus, RecordFailure, TransferRecord, UncertainWrite } from './record';
+import { MAX_WRITTEN, type CallRecord, type CallStatus, type RecordFailure, type TransferRecord, type UncertainWrite } from './record';
 
 /** An uncertain follow-up entry that covers every owed item. */
 export const ANY_FOLLOW_UP = 'any::';
@@ -61,11 +61,11 @@ function absorbRoot(next: CallRecord, input: CallInput, call: Call): CallRecord 
 export function applyLink(record: CallRecord, choice: ConversationChoice): RunState {
   const next = copy(record);
   const userId = choice.kind === 'none' ? null : choice.userId;
-  next.link = { state: 'unlinked', conversationId: null, userId, reason: choice.reason, ambiguous: false, by: null };
+  next.link = { state: 'unlinked', conversationId: null, userId, reason: choice.reason, ambiguous: false, sharedBy: 0, by: null };
   // A user the last attempt may have created is now found by phone, or is not there.
   next.uncertain = next.uncertain.filter((w) => w !== 'user');
   if (choice.kind === 'existing') {
-    next.link = { state: 'linked', conversationId: choice.conversation.id, userId, reason: choice.reason, ambiguous: choice.ambiguous, by: 'app' };
+    next.link = { state: 'linked', conversationId: choice.conversation.id, userId, reason: choice.reason, ambiguous: choice.ambiguous, sharedBy: choice.sharedBy, by: 'app' };
     return { record: next, conversationStatus: choice.conversation.status };
   }
   if (choice.kind === 'create') next.link.state = 'to_create';
@@ -79,7 +79,7 @@ export function applyCsatRead(record: CallRecord, csat: { transferMade: boolean;
   const next = copy(record);
   const mapped = csat ? mapCsat(csat.outcome, settings.csatScale) : null;
   const looks = next.csat.looks + 1;
-  const none = { rating: null, key: null, looks, lookAt: null };
+  const none = { rating: null, key: null, looks, lookAt: null, conversationId: null };
   if (mapped) next.csat = Object.assign(none, { state: 'known' as const, rating: mapped.rating, key: mapped.key });
   else if (surveyOpen(csat)) next.csat = Object.assign(none, csatLooksLeft(record) ? { state: 'waiting' as const, lookAt: now + CSAT_LOOK_DELAY_MS } : { state: 'gave_up' as const });
   else next.csat = Object.assign(none, { state: 'none' as const });
@@ -157,9 +157,11 @@ export interface WriteResult {
   conversationId?: string;
 }
 
-/** A write that succeeded. */
-export function applyWrite(state: RunState, step: WriteStep, result: WriteResult, input: CallInput, settings: Settings): RunState {
-  return WRITTEN[step.kind](state, step, result, { input, settings });
+/** A write that succeeded: its effect on the record, and an entry in what was written. */
+export function applyWrite(state: RunState, step: WriteStep, result: WriteResult, input: CallInput, settings: Settings, now: number): RunState {
+  const where = step.kind === 'post_moved' ? state.record.movedFrom : state.record.link.conversationId;
+  const next = WRITTEN[step.kind](state, step, result, { input, settings });
+  return { record: withWritten(next.record, step, result.conversationId || where, now), conversationStatus: next.conversationStatus };
 }
 
 type Applied = (state: RunState, step: WriteStep, result: WriteResult, context: { input: CallInput; settings: Settings }) => RunState;
@@ -176,10 +178,39 @@ const WRITTEN: Record<WriteStep['kind'], Applied> = {
     const items = step.kind === 'post_follow_up' ? step.items : [];
     return { record: items.reduce((r, item) => markItemWritten(r, item.kind, itemFact(item)), state.record), conversationStatus: state.conversationStatus };
   },
+  post_moved: (state) => changing(state, (next) => (next.movedFrom = null)),
   resolve: (state) => ({ record: changing(state, (next) => (next.resolution = 'resolved')).record, conversationStatus: 'resolved' }),
   reopen: (state) => ({ record: changing(state, (next) => (next.resolution = 'reopened')).record, conversationStatus: 'reopened' }),
-  post_csat: (state) => changing(state, (next) => (next.csat.state = 'posted')),
+  post_csat: (state) => changing(state, (next) => Object.assign(next.csat, { state: 'posted', conversationId: next.link.conversationId })),
 };
+
+/** What each write is called in the sidebar's list (server/src/methods/contract.ts WrittenKind); a new user is not listed. */
+const WRITTEN_KIND: Record<WriteStep['kind'], string | null> = {
+  create_user: null,
+  create_conversation: 'conversation',
+  post_summary: 'summary',
+  post_follow_up: 'follow_up',
+  post_moved: 'moved',
+  resolve: 'resolved',
+  reopen: 'reopened',
+  post_csat: 'csat',
+};
+
+function withWritten(record: CallRecord, step: WriteStep, conversationId: string | null, now: number): CallRecord {
+  const kind = WRITTEN_KIND[step.kind];
+  if (!kind) return record;
+  const next = copy(record);
+  next.written.push({ w: kind, at: now, c: conversationId, d: writtenDetail(step, record) });
+  next.written = next.written.slice(-MAX_WRITTEN);
+  return next;
+}
+
+const FOLLOW_UP_LABEL: Record<FollowUpItem['kind'], string> = { notes: 'call notes', recording: 'recording', csat: 'CSAT', transfer: 'transfer' };
+
+function writtenDetail(step: WriteStep, record: CallRecord): string | null {
+  if (step.kind === 'post_follow_up') return step.items.map((item) => FOLLOW_UP_LABEL[item.kind]).join(', ');
+  return step.kind === 'post_csat' ? 'rating ' + record.csat.rating + ' of 5' : null;
+}
 
 function changing(state: RunState, change: (next: CallRecord) => unknown): RunState {
   const next = copy(state.record);
@@ -250,6 +281,7 @@ const UNCERTAIN_OF: Partial<Record<WriteStep['kind'], UncertainWrite>> = {
 export function applyWriteFailure(record: CallRecord, step: WriteStep, failure: FailureInfo, now: number): CallRecord {
   const next = copy(record);
   if (step.kind === 'post_csat') return csatFailed(next, failure);
+  if (step.kind === 'post_moved') return movedNoteFailed(next, failure);
   if (failure.code === 'not_found' && next.link.by === 'app') return relinkAfterGone(next);
   return MAY_HAVE_ACTED.indexOf(failure.code) < 0 ? next : markUncertain(next, step, now);
 }
@@ -259,6 +291,15 @@ function markUncertain(next: CallRecord, step: WriteStep, now: number): CallReco
   const uncertain = UNCERTAIN_OF[step.kind];
   if (uncertain && next.uncertain.indexOf(uncertain) < 0) next.uncertain.push(uncertain);
   return step.kind === 'post_follow_up' ? withUncertainItems(next, step.items) : next;
+}
+
+/**
+ * The old conversation is gone (nothing to tell), or the moved note's answer was lost: it is
+ * taken as written, since a second "moved" line is worse than none and cannot be checked cheaply.
+ */
+function movedNoteFailed(record: CallRecord, failure: FailureInfo): CallRecord {
+  if (failure.code === 'not_found' || MAY_HAVE_ACTED.indexOf(failure.code) >= 0) record.movedFrom = null;
+  return record;
 }
 
 function csatFailed(record: CallRecord, failure: FailureInfo): CallRecord {
@@ -271,13 +312,9 @@ function csatFailed(record: CallRecord, failure: FailureInfo): CallRecord {
 
 /** The conversation the app linked is gone: the call is linked again on the next run. */
 function relinkAfterGone(record: CallRecord): CallRecord {
-  record.link = { state: 'none', conversationId: null, userId: record.link.userId, reason: 'the linked conversation no longer exists; linking again', ambiguous: false, by: null };
+  record.link = { state: 'none', conversationId: null, userId: record.link.userId, reason: 'the linked conversation no longer exists; linking again', ambiguous: false, sharedBy: 0, by: null };
   // What was written went with the conversation: the new one gets the summary, facts and all.
-  record.resolution = 'none';
-  record.summary = 'none';
-  record.notesFp = null;
-  record.recordingFp = null;
-  for (const t of record.transfers) t.written = false;
+  forgetWrittenNotes(record);
   return record;
 }
 
@@ -303,6 +340,47 @@ function markDeadWrite(next: CallRecord, kind: string): void {
   const uncertain = UNCERTAIN_OF[kind as WriteStep['kind']];
   if (uncertain && next.uncertain.indexOf(uncertain) < 0) next.uncertain.push(uncertain);
   if (kind === 'post_csat' && next.csat.state === 'known') next.csat.state = 'unconfirmed';
+}
+
+/** An agent's Retry: a permanent failure no longer blocks the call, and the run tries again. */
+export function applyRetry(record: CallRecord): CallRecord {
+  const next = copy(record);
+  next.failure = null;
+  return next;
+}
+
+/** Why an agent cannot re-link the call right now; null when they can. */
+export function relinkRefusal(record: CallRecord): string | null {
+  if (record.uncertain.length > 0 || record.uncertainFollowUps.length > 0) return 'The last sync of this call is still being checked; try again in a minute';
+  return record.movedFrom !== null ? 'The last move of this call is still being finished; try again in a minute' : null;
+}
+
+/**
+ * An agent links the call to another conversation (docs/architecture.md "Re-link"). A summary
+ * already written moves: the new conversation gets the summary with every fact folded in, the
+ * old one a short moved note; resolution follows the policy for the new conversation; a rating
+ * already posted stays where it was, any other is written again with the new summary or posted
+ * once the new conversation is resolved.
+ */
+export function applyRelink(record: CallRecord, target: { conversationId: string; userId: string | null }): CallRecord {
+  const next = copy(record);
+  const from = record.summary === 'written' ? record.link.conversationId : null;
+  next.link = { state: 'linked', conversationId: target.conversationId, userId: target.userId, reason: 'linked by an agent', ambiguous: false, sharedBy: 0, by: 'agent' };
+  next.failure = null;
+  if (!from || from === target.conversationId) return next;
+  next.movedFrom = from;
+  forgetWrittenNotes(next);
+  if (['noted', 'refused'].indexOf(next.csat.state) >= 0) next.csat.state = 'known';
+  return next;
+}
+
+/** What was written went to a conversation the call no longer belongs to: the new one gets it all. */
+function forgetWrittenNotes(record: CallRecord): void {
+  record.resolution = 'none';
+  record.summary = 'none';
+  record.notesFp = null;
+  record.recordingFp = null;
+  for (const t of record.transfers) t.written = false;
 }
 
 /** Ends a run: the failure (or none), the derived status, the next version. */

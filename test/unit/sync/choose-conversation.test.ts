@@ -74,6 +74,7 @@ describe('chooseConversation: several users share the number', () => {
       conversation: { id: 'new-1', status: 'assigned', createdTime: '2026-10-30T10:00:00Z', userIds: ['u-new'] },
       userId: 'u-new',
       ambiguous: true,
+      sharedBy: 2,
       reason: 'matched user by phone \u20260123 (2 users share it; chose the one with the most recent conversation); most recent open conversation',
     });
   });
@@ -97,7 +98,7 @@ describe('chooseConversation: several users share the number', () => {
     chat.addConversation({ id: 'c2', userId: 'u2', createdTime: '2026-10-01T00:00:00Z' });
     const choice = await choose(chat);
     expect(chat.count('getUserConversationIds')).toBe(3);
-    expect(choice).toMatchObject({ kind: 'existing', conversation: { id: 'c2' }, ambiguous: true });
+    expect(choice).toMatchObject({ kind: 'existing', conversation: { id: 'c2' }, ambiguous: true, sharedBy: 4 });
     expect(choice.reason).toContain('4 users share it');
   });
 

@@ -24,7 +24,7 @@ import { call, input, leg, NOTES, NOW, RECORDING, record, recordOnly, ROOT, sett
 
 const NOTES_FP = fingerprint(NOTES);
 const CONVERSATION = { id: 'c1', status: 'assigned', createdTime: '2026-11-01T10:00:00Z', userIds: ['u1'] };
-const LINKED = { state: 'linked' as const, conversationId: 'c1', userId: 'u1', reason: 'matched', ambiguous: false, by: 'app' as const };
+const LINKED = { state: 'linked' as const, conversationId: 'c1', userId: 'u1', reason: 'matched', ambiguous: false, sharedBy: 1, by: 'app' as const };
 const ANSWERED = settings();
 const NEVER = settings({ resolve_policy: 'never' });
 
@@ -102,8 +102,8 @@ describe('absorbCall', () => {
 
 describe('applyLink', () => {
   test('an existing conversation: linked, with its status for this run', () => {
-    const next = applyLink(record({ uncertain: ['user', 'conversation'] }), { kind: 'existing', conversation: CONVERSATION, userId: 'u1', reason: 'matched user', ambiguous: true });
-    expect(next.record.link).toEqual({ state: 'linked', conversationId: 'c1', userId: 'u1', reason: 'matched user', ambiguous: true, by: 'app' });
+    const next = applyLink(record({ uncertain: ['user', 'conversation'] }), { kind: 'existing', conversation: CONVERSATION, userId: 'u1', reason: 'matched user', ambiguous: true, sharedBy: 2 });
+    expect(next.record.link).toEqual({ state: 'linked', conversationId: 'c1', userId: 'u1', reason: 'matched user', ambiguous: true, sharedBy: 2, by: 'app' });
     expect(next.conversationStatus).toBe('assigned');
     // the conversation a lost create may have made is checked by its notes (verify_notes)
     expect(next.record.uncertain).toEqual(['conversation']);
@@ -111,7 +111,7 @@ describe('applyLink', () => {
 
   test('none found and creation allowed: to_create, with the user when there is one', () => {
     const next = applyLink(record({ uncertain: ['user', 'conversation', 'resolve'] }), { kind: 'create', userId: 'u1', reason: 'no conversation yet' });
-    expect(next.record.link).toEqual({ state: 'to_create', conversationId: null, userId: 'u1', reason: 'no conversation yet', ambiguous: false, by: null });
+    expect(next.record.link).toEqual({ state: 'to_create', conversationId: null, userId: 'u1', reason: 'no conversation yet', ambiguous: false, sharedBy: 0, by: null });
     expect(next.conversationStatus).toBeNull();
     // a user or a conversation made by a lost create would have been found
     expect(next.record.uncertain).toEqual(['resolve']);
@@ -119,7 +119,7 @@ describe('applyLink', () => {
 
   test('nothing found: unlinked, with the reason', () => {
     const next = applyLink(record(), { kind: 'none', reason: 'no Freshchat user with phone …0123' });
-    expect(next.record.link).toEqual({ state: 'unlinked', conversationId: null, userId: null, reason: 'no Freshchat user with phone …0123', ambiguous: false, by: null });
+    expect(next.record.link).toEqual({ state: 'unlinked', conversationId: null, userId: null, reason: 'no Freshchat user with phone …0123', ambiguous: false, sharedBy: 0, by: null });
     expect(next.conversationStatus).toBeNull();
   });
 });
@@ -264,19 +264,19 @@ describe('applyWrite', () => {
   const base = () => ({ record: record({ outcome: 'answered', link: LINKED, transfers: [{ leg: '2', agentName: 'Dan', durationSeconds: 4, written: false }] }), conversationStatus: 'assigned' });
 
   test('create_user: the user id', () => {
-    const next = applyWrite({ record: record({ link: { state: 'to_create' } }), conversationStatus: null }, { kind: 'create_user' }, { author: null, userId: 'u9' }, input(), ANSWERED);
+    const next = applyWrite({ record: record({ link: { state: 'to_create' } }), conversationStatus: null }, { kind: 'create_user' }, { author: null, userId: 'u9' }, input(), ANSWERED, 1000);
     expect(next.record.link).toMatchObject({ state: 'to_create', userId: 'u9' });
   });
 
   test('create_conversation: linked (by the app), and its first message is the summary', () => {
-    const next = applyWrite({ record: record({ outcome: 'answered', link: { state: 'to_create', userId: 'u9' } }), conversationStatus: null }, { kind: 'create_conversation' }, { author, conversationId: 'c9' }, input(), ANSWERED);
+    const next = applyWrite({ record: record({ outcome: 'answered', link: { state: 'to_create', userId: 'u9' } }), conversationStatus: null }, { kind: 'create_conversation' }, { author, conversationId: 'c9' }, input(), ANSWERED, 1000);
     expect(next.record).toMatchObject({ link: { state: 'linked', conversationId: 'c9', userId: 'u9', by: 'app' }, summary: 'written', actorId: 'agent-ava', agentName: 'Ava Parker', notesFp: NOTES_FP });
     expect(next.conversationStatus).toBe('new');
   });
 
   test('post_summary: written, with its author, the facts it carried and the folded legs', () => {
     const withRecording = input({ call: call((raw) => { raw.recording = { url: RECORDING }; }) });
-    const next = applyWrite(base(), { kind: 'post_summary' }, { author }, withRecording, ANSWERED);
+    const next = applyWrite(base(), { kind: 'post_summary' }, { author }, withRecording, ANSWERED, 1000);
     expect(next.record).toMatchObject({ summary: 'written', actorId: 'agent-ava', notesFp: NOTES_FP, recordingFp: fingerprint(RECORDING) });
     expect(next.record.transfers[0]!.written).toBe(true);
     expect(next.conversationStatus).toBe('assigned');
@@ -285,19 +285,19 @@ describe('applyWrite', () => {
   test('post_summary without an author keeps the record\'s', () => {
     const start = base();
     start.record.actorId = 'a0';
-    expect(applyWrite(start, { kind: 'post_summary' }, { author: null }, input(), ANSWERED).record.actorId).toBe('a0');
+    expect(applyWrite(start, { kind: 'post_summary' }, { author: null }, input(), ANSWERED, 1000).record.actorId).toBe('a0');
   });
 
   test('post_summary with resolve_policy never: a known rating went into it (noted)', () => {
     const start = base();
     start.record.csat = { state: 'known', rating: 4, key: 4, looks: 1, lookAt: null };
-    expect(applyWrite(start, { kind: 'post_summary' }, { author }, input(), NEVER).record.csat.state).toBe('noted');
-    expect(applyWrite(start, { kind: 'post_summary' }, { author }, input(), ANSWERED).record.csat.state).toBe('known');
+    expect(applyWrite(start, { kind: 'post_summary' }, { author }, input(), NEVER, 1000).record.csat.state).toBe('noted');
+    expect(applyWrite(start, { kind: 'post_summary' }, { author }, input(), ANSWERED, 1000).record.csat.state).toBe('known');
   });
 
   test('post_follow_up: each fact it carried is written', () => {
     const items: FollowUpItem[] = [{ kind: 'notes', text: 'new notes' }, { kind: 'recording', url: RECORDING }, { kind: 'transfer', agentName: 'Dan', durationSeconds: 4 }, { kind: 'csat', csat: { key: 4, rating: 4 } }];
-    const next = applyWrite(base(), { kind: 'post_follow_up', items }, { author: null }, input(), ANSWERED);
+    const next = applyWrite(base(), { kind: 'post_follow_up', items }, { author: null }, input(), ANSWERED, 1000);
     expect(next.record).toMatchObject({ notesFp: fingerprint('new notes'), recordingFp: fingerprint(RECORDING), csat: { state: 'noted' } });
     expect(next.record.transfers[0]!.written).toBe(true);
   });
@@ -305,7 +305,7 @@ describe('applyWrite', () => {
   test('a transfer item marks only the legs of that agent', () => {
     const start = base();
     start.record.transfers.push({ leg: '3', agentName: 'Eve', durationSeconds: 9, written: false });
-    const next = applyWrite(start, { kind: 'post_follow_up', items: [{ kind: 'transfer', agentName: 'Eve', durationSeconds: 9 }] }, { author: null }, input(), ANSWERED);
+    const next = applyWrite(start, { kind: 'post_follow_up', items: [{ kind: 'transfer', agentName: 'Eve', durationSeconds: 9 }] }, { author: null }, input(), ANSWERED, 1000);
     expect(next.record.transfers.map((t) => t.written)).toEqual([false, true]);
   });
 
@@ -313,7 +313,7 @@ describe('applyWrite', () => {
     ['resolve', 'resolved', 'resolved'],
     ['reopen', 'reopened', 'reopened'],
   ])('%s: the resolution and the conversation status', (kind, resolution, status) => {
-    const next = applyWrite(base(), { kind } as WriteStep, { author: null }, input(), ANSWERED);
+    const next = applyWrite(base(), { kind } as WriteStep, { author: null }, input(), ANSWERED, 1000);
     expect(next.record.resolution).toBe(resolution);
     expect(next.conversationStatus).toBe(status);
   });
@@ -321,11 +321,11 @@ describe('applyWrite', () => {
   test('post_csat: posted', () => {
     const start = base();
     start.record.csat = { state: 'known', rating: 4, key: 4, looks: 1, lookAt: null };
-    expect(applyWrite(start, { kind: 'post_csat' }, { author: null }, input(), ANSWERED).record.csat.state).toBe('posted');
+    expect(applyWrite(start, { kind: 'post_csat' }, { author: null }, input(), ANSWERED, 1000).record.csat.state).toBe('posted');
   });
 
   test('an unknown write is a bug', () => {
-    expect(() => applyWrite(base(), { kind: 'delete_everything' } as unknown as WriteStep, { author: null }, input(), ANSWERED)).toThrow();
+    expect(() => applyWrite(base(), { kind: 'delete_everything' } as unknown as WriteStep, { author: null }, input(), ANSWERED, 1000)).toThrow();
   });
 });
 
@@ -429,7 +429,7 @@ describe('applyDeadRun (a run died after its claim, before saving)', () => {
     ['user and conversation', ['create_user', 'create_conversation'], {}, { uncertain: ['user', 'conversation'] }],
     ['the status changes', ['resolve', 'reopen'], {}, { uncertain: ['resolve', 'reopen'] }],
     ['follow-ups: every owed one is checked', ['post_follow_up'], {}, { uncertainFollowUps: [ANY_FOLLOW_UP] }],
-    ['a rating: taken as posted (never twice)', ['post_csat'], { csat: { state: 'known', rating: 4, key: 4 } }, { csat: { state: 'unconfirmed', rating: 4, key: 4, looks: 0, lookAt: null } }],
+    ['a rating: taken as posted (never twice)', ['post_csat'], { csat: { state: 'known', rating: 4, key: 4 } }, { csat: { state: 'unconfirmed', rating: 4, key: 4, looks: 0, lookAt: null, conversationId: null } }],
     ['a rating already refused stays refused', ['post_csat'], { csat: { state: 'refused', rating: 4, key: 4 } }, { csat: { state: 'refused', rating: 4, key: 4, looks: 0, lookAt: null } }],
     ['no writes named: nothing', [], {}, { uncertain: [], uncertainFollowUps: [], uncertainAt: null }],
     ['a name this version does not know: ignored', ['send_fax'], {}, { uncertain: [] }],

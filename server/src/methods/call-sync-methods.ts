@@ -1,0 +1,119 @@
+// The Freshcaller card's server methods (docs/architecture.md "The sidebar"): read a call's sync,
+// retry it, link it to another conversation. Retry and Re-link run the call through the one
+// pipeline (sync/pipeline.ts), like an event, and leave later work to the deferred queue.
+import { object, string, number, union } from 'zod';
+import { afterRun } from '../deferred/work';
+import { classifyOutcome, isTerminal } from '../domain/classify-outcome';
+import { callSchema, type Call } from '../events/call-event';
+import type { Platform } from '../ports';
+import type { CallInput } from '../sync/call-input';
+import type { SyncDeps } from '../sync/deps';
+import { syncDeps } from '../sync/handle-call-event';
+import { runPipeline, type PipelineOptions } from '../sync/pipeline';
+import type { CallRecord } from '../sync/record';
+import { relinkRefusal } from '../sync/transitions';
+import { rootIdOf, triageCallEvent } from '../sync/triage';
+import { viewOfNothing, viewOfRecord } from './call-view';
+import type { ActionAnswer, CallSyncView } from './contract';
+import { iparamsOf, MethodError, parseArgs } from './method';
+
+/** Freshcaller call ids are numbers; the card may hand them over as numbers or text. */
+export const callIdArg = union([string().regex(/^[0-9]{1,20}$/), number().int().positive()]).transform(String);
+const callArgs = object({ callId: callIdArg });
+const relinkArgs = object({ callId: callIdArg, conversationId: string().regex(/^[A-Za-z0-9_-]{1,100}$/) });
+
+export function methodDeps(payload: unknown, platform: Platform): SyncDeps {
+  return syncDeps(platform, iparamsOf(payload));
+}
+
+/**
+ * Opening the card: the record when there is one (1 storage read, no request). Otherwise the
+ * call is read from Freshcaller: a leg shows its root call; a live call gets its conversation
+ * chosen now, so the agent sees where the outcome will go (and the outcome goes there).
+ */
+export async function getCallSync(payload: unknown, platform: Platform): Promise<CallSyncView> {
+  const { callId } = parseArgs(callArgs, payload);
+  const deps = methodDeps(payload, platform);
+  const stored = await deps.store.readRecord(callId);
+  if (stored) return viewOfRecord(stored, facts(deps, callId, null));
+  const call = await readCall(deps, callId);
+  if (!call) return viewOfNothing(facts(deps, callId, null), false);
+  const rootId = rootIdOf(call);
+  const root = rootId === callId ? null : await deps.store.readRecord(rootId);
+  if (root) return viewOfRecord(root, facts(deps, rootId, call));
+  if (isTerminal(classifyOutcome(call))) return viewOfNothing(Object.assign(facts(deps, rootId, call), { ended: true }), true);
+  const preview = await runPipeline(liveInput(call), deps, { linkNow: true });
+  return preview.record ? viewOfRecord(preview.record, facts(deps, rootId, call)) : viewOfNothing(facts(deps, rootId, call), true);
+}
+
+/** The agent's Retry: the call as Freshcaller has it now, through the pipeline, a permanent failure cleared. */
+export async function retryCallSync(payload: unknown, platform: Platform): Promise<ActionAnswer> {
+  const { callId } = parseArgs(callArgs, payload);
+  const deps = methodDeps(payload, platform);
+  const call = await rootCall(deps, callId);
+  const triage = triageCallEvent(call, null, deps.settings);
+  if (triage.kind === 'nothing') {
+    if (!isTerminal(classifyOutcome(call))) throw new MethodError(409, 'The call is still in progress; it syncs when it ends');
+    throw new MethodError(409, 'This call is not synced: ' + triage.reason);
+  }
+  return act(triage.input, deps, { retry: true });
+}
+
+/** The agent links the call to another of the caller's conversations, before or after the outcome is written. */
+export async function relinkCall(payload: unknown, platform: Platform): Promise<ActionAnswer> {
+  const args = parseArgs(relinkArgs, payload);
+  const deps = methodDeps(payload, platform);
+  const call = await rootCall(deps, args.callId);
+  const input = inputFor(call, deps);
+  const record = await deps.store.readRecord(input.rootId);
+  const refusal = record ? relinkRefusal(record) : null;
+  if (refusal) throw new MethodError(409, refusal);
+  const conversation = await deps.chat.getConversation(args.conversationId);
+  if (!conversation) throw new MethodError(404, 'That conversation no longer exists in Freshchat');
+  return act(input, deps, { relink: { conversationId: conversation.id, userId: conversation.userIds[0] || null } });
+}
+
+async function act(input: CallInput, deps: SyncDeps, options: PipelineOptions): Promise<ActionAnswer> {
+  const result = await runPipeline(input, deps, options);
+  // What the run leaves (a retry, a CSAT look) goes to the deferred queue, as after an event.
+  await afterRun(result, input.rootId, null, deps);
+  return { code: result.code, view: viewOf(result.record, deps, input.rootId, input.call) };
+}
+
+function viewOf(record: CallRecord | null, deps: SyncDeps, rootId: string, call: Call | null): CallSyncView {
+  const known = facts(deps, rootId, call);
+  return record ? viewOfRecord(record, known) : viewOfNothing(Object.assign(known, { ended: true }), true);
+}
+
+/** A call that ended is run as its events would be; a live one only takes the link. */
+function inputFor(call: Call, deps: SyncDeps): CallInput {
+  const triage = triageCallEvent(call, null, deps.settings);
+  return triage.kind === 'sync' ? triage.input : liveInput(call);
+}
+
+function liveInput(call: Call): CallInput {
+  return { rootId: rootIdOf(call), call, isLeg: false, outcome: null, logType: null };
+}
+
+/** The root call (a transferred leg's card acts on the call its note belongs to). */
+async function rootCall(deps: SyncDeps, callId: string): Promise<Call> {
+  const call = await readCall(deps, callId);
+  if (!call) throw new MethodError(404, 'Freshcaller has no call ' + callId);
+  const rootId = rootIdOf(call);
+  if (rootId === call.id) return call;
+  const root = await readCall(deps, rootId);
+  if (!root) throw new MethodError(404, 'Freshcaller has no call ' + rootId);
+  return root;
+}
+
+async function readCall(deps: SyncDeps, callId: string): Promise<Call | null> {
+  const raw = await deps.caller.getCall(callId);
+  if (raw === null) return null;
+  const parsed = callSchema.safeParse(raw);
+  if (!parsed.success) throw new MethodError(502, 'Freshcaller describes the call in a shape the app cannot read');
+  return parsed.data;
+}
+
+function facts(deps: SyncDeps, rootId: string, call: Call | null): { rootId: string; now: number; settings: SyncDeps['settings']; direction: CallSyncView['direction']; ended: boolean } {
+  return { rootId, now: deps.now(), settings: deps.settings, direction: call ? call.direction : null, ended: false };
+}
