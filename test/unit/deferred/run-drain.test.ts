@@ -73,8 +73,8 @@ describe('runScheduledWork', () => {
     const deps = answeredWorld(syncDepsFor(), { transferMade: true, outcome: 5 });
     deps.platform.seed('call:' + ANSWERED_ID, recordWith({
       v: 2, outcome: 'answered', status: 'synced', summary: 'written', resolution: 'resolved',
-      link: { state: 'linked', conversationId: 'c1', userId: 'u1', reason: 'r', ambiguous: false, by: 'app' },
-      csat: { state: 'waiting', rating: null, key: null, looks: 1, lookAt: NOW },
+      link: { state: 'linked', conversationId: 'c1', userId: 'u1', reason: 'r', ambiguous: false, sharedBy: 1, by: 'app' },
+      csat: { state: 'waiting', rating: null, key: null, looks: 1, lookAt: NOW, conversationId: null },
     }) as unknown as Record<string, unknown>);
     deps.chat.conversations.get('c1')!.status = 'resolved';
     await runScheduledWork({ kind: 'legacy', call: ANSWERED_ID, look: true }, deps, deps.meter);

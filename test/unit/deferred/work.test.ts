@@ -101,7 +101,7 @@ describe('afterRun: retries', () => {
   test('a retry keeps the kind of the item that ran (a late look stays a look)', async () => {
     const deps = syncDepsFor();
     const previous: QueueItem = { call: ANSWERED_ID, kind: 'look', due: NOW, attempts: 0, since: NOW };
-    await afterRun(result({ code: 'deferred', failure: DEFERRED, record: recordWith({ v: 3, csat: { state: 'waiting', rating: null, key: null, looks: 1, lookAt: NOW } }) }), ANSWERED_ID, previous, deps);
+    await afterRun(result({ code: 'deferred', failure: DEFERRED, record: recordWith({ v: 3, csat: { state: 'waiting', rating: null, key: null, looks: 1, lookAt: NOW, conversationId: null } }) }), ANSWERED_ID, previous, deps);
     expect(Object.values(queued(deps)[0]!.value as Record<string, { k: string }>)[0]!.k).toBe('l');
   });
 
@@ -174,7 +174,7 @@ describe('afterRun: retries', () => {
 });
 
 describe('afterRun: the CSAT look, the settled index, the recurring drain', () => {
-  const waiting = (lookAt: number): CallRecord => recordWith({ v: 2, outcome: 'answered', csat: { state: 'waiting', rating: null, key: null, looks: 1, lookAt } });
+  const waiting = (lookAt: number): CallRecord => recordWith({ v: 2, outcome: 'answered', csat: { state: 'waiting', rating: null, key: null, looks: 1, lookAt, conversationId: null } });
 
   test('the caller still in the survey: a look is queued for when it is due', async () => {
     const deps = syncDepsFor();
@@ -203,7 +203,7 @@ describe('afterRun: the CSAT look, the settled index, the recurring drain', () =
 
   test.each(['none', 'known', 'posted', 'gave_up'] as const)('no look when the rating is %s', async (state) => {
     const deps = syncDepsFor();
-    await afterRun(result({ record: recordWith({ v: 2, csat: { state, rating: null, key: null, looks: 1, lookAt: null } }) }), ANSWERED_ID, null, deps);
+    await afterRun(result({ record: recordWith({ v: 2, csat: { state, rating: null, key: null, looks: 1, lookAt: null, conversationId: null } }) }), ANSWERED_ID, null, deps);
     expect(queued(deps)).toEqual([]);
   });
 
@@ -248,8 +248,8 @@ describe('runItem', () => {
     const deps = answeredWorld(syncDepsFor(), { transferMade: true, outcome: 5 });
     deps.platform.seed('call:' + ANSWERED_ID, recordWith({
       v: 2, outcome: 'answered', status: 'synced', summary: 'written', resolution: 'resolved',
-      link: { state: 'linked', conversationId: 'c1', userId: 'u1', reason: 'r', ambiguous: false, by: 'app' },
-      csat: { state: 'waiting', rating: null, key: null, looks: 1, lookAt: NOW },
+      link: { state: 'linked', conversationId: 'c1', userId: 'u1', reason: 'r', ambiguous: false, sharedBy: 1, by: 'app' },
+      csat: { state: 'waiting', rating: null, key: null, looks: 1, lookAt: NOW, conversationId: null },
     }) as unknown as Record<string, unknown>);
     deps.chat.conversations.get('c1')!.status = 'resolved';
     const ran = await runItem({ call: ANSWERED_ID, kind: 'look', due: NOW, attempts: 0, since: NOW }, null, deps);

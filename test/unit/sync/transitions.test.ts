@@ -126,13 +126,13 @@ describe('applyLink', () => {
 
 describe('applyCsatRead', () => {
   test.each<[string, { transferMade: boolean; outcome: number | null } | null, Parameters<typeof record>[0], string, Partial<CallRecord['csat']>]>([
-    ['a rating on 1-5', { transferMade: true, outcome: 4 }, {}, '1-5', { state: 'known', rating: 4, key: 4, looks: 1, lookAt: null }],
+    ['a rating on 1-5', { transferMade: true, outcome: 4 }, {}, '1-5', { state: 'known', rating: 4, key: 4, looks: 1, lookAt: null, conversationId: null }],
     ['a rating on 1-9 (mapped)', { transferMade: true, outcome: 9 }, {}, '1-9', { state: 'known', rating: 5, key: 9 }],
     ['a rating on 1-2 (mapped)', { transferMade: true, outcome: 2 }, {}, '1-2', { state: 'known', rating: 1, key: 2 }],
     ['a key outside the scale: none', { transferMade: true, outcome: 7 }, {}, '1-5', { state: 'none', rating: null, looks: 1 }],
-    ['survey open, first look: waiting, look again in 10 minutes', { transferMade: true, outcome: null }, {}, '1-5', { state: 'waiting', looks: 1, lookAt: NOW + CSAT_LOOK_DELAY_MS }],
-    ['survey still open at the second look: gave_up', { transferMade: true, outcome: null }, { csat: { state: 'waiting', looks: 1, lookAt: NOW } }, '1-5', { state: 'gave_up', looks: 2, lookAt: null }],
-    ['a rating at the second look: known', { transferMade: true, outcome: 3 }, { csat: { state: 'waiting', looks: 1, lookAt: NOW } }, '1-5', { state: 'known', rating: 3, looks: 2, lookAt: null }],
+    ['survey open, first look: waiting, look again in 10 minutes', { transferMade: true, outcome: null }, {}, '1-5', { state: 'waiting', looks: 1, lookAt: NOW + CSAT_LOOK_DELAY_MS, conversationId: null }],
+    ['survey still open at the second look: gave_up', { transferMade: true, outcome: null }, { csat: { state: 'waiting', looks: 1, lookAt: NOW, conversationId: null } }, '1-5', { state: 'gave_up', looks: 2, lookAt: null, conversationId: null }],
+    ['a rating at the second look: known', { transferMade: true, outcome: 3 }, { csat: { state: 'waiting', looks: 1, lookAt: NOW, conversationId: null } }, '1-5', { state: 'known', rating: 3, looks: 2, lookAt: null, conversationId: null }],
     ['no survey: none', { transferMade: false, outcome: null }, {}, '1-5', { state: 'none', looks: 1 }],
     ['no metrics: none', null, {}, '1-5', { state: 'none', looks: 1 }],
   ])('%s', (_label, csat, fields, scale, expected) => {
@@ -290,7 +290,7 @@ describe('applyWrite', () => {
 
   test('post_summary with resolve_policy never: a known rating went into it (noted)', () => {
     const start = base();
-    start.record.csat = { state: 'known', rating: 4, key: 4, looks: 1, lookAt: null };
+    start.record.csat = { state: 'known', rating: 4, key: 4, looks: 1, lookAt: null, conversationId: null };
     expect(applyWrite(start, { kind: 'post_summary' }, { author }, input(), NEVER, 1000).record.csat.state).toBe('noted');
     expect(applyWrite(start, { kind: 'post_summary' }, { author }, input(), ANSWERED, 1000).record.csat.state).toBe('known');
   });
@@ -320,7 +320,7 @@ describe('applyWrite', () => {
 
   test('post_csat: posted', () => {
     const start = base();
-    start.record.csat = { state: 'known', rating: 4, key: 4, looks: 1, lookAt: null };
+    start.record.csat = { state: 'known', rating: 4, key: 4, looks: 1, lookAt: null, conversationId: null };
     expect(applyWrite(start, { kind: 'post_csat' }, { author: null }, input(), ANSWERED, 1000).record.csat.state).toBe('posted');
   });
 
@@ -430,7 +430,7 @@ describe('applyDeadRun (a run died after its claim, before saving)', () => {
     ['the status changes', ['resolve', 'reopen'], {}, { uncertain: ['resolve', 'reopen'] }],
     ['follow-ups: every owed one is checked', ['post_follow_up'], {}, { uncertainFollowUps: [ANY_FOLLOW_UP] }],
     ['a rating: taken as posted (never twice)', ['post_csat'], { csat: { state: 'known', rating: 4, key: 4 } }, { csat: { state: 'unconfirmed', rating: 4, key: 4, looks: 0, lookAt: null, conversationId: null } }],
-    ['a rating already refused stays refused', ['post_csat'], { csat: { state: 'refused', rating: 4, key: 4 } }, { csat: { state: 'refused', rating: 4, key: 4, looks: 0, lookAt: null } }],
+    ['a rating already refused stays refused', ['post_csat'], { csat: { state: 'refused', rating: 4, key: 4 } }, { csat: { state: 'refused', rating: 4, key: 4, looks: 0, lookAt: null, conversationId: null } }],
     ['no writes named: nothing', [], {}, { uncertain: [], uncertainFollowUps: [], uncertainAt: null }],
     ['a name this version does not know: ignored', ['send_fax'], {}, { uncertain: [] }],
     ['a write already uncertain is not named twice', ['post_summary'], { uncertain: ['summary'] }, { uncertain: ['summary'] }],
