@@ -47,7 +47,7 @@ export function viewOfRecord(record: CallRecord, facts: ViewFacts): CallSyncView
     pending: pendingOf(record, facts.settings),
     csat: { state: record.csat.state, rating: record.csat.rating, conversationId: csatLeftBehind(record) },
     failure: record.failure ? { code: record.failure.code, reason: record.failure.reason, permanent: record.failure.permanent, at: record.failure.at, nextAt: record.failure.nextAt } : null,
-    canRetry: record.failure !== null || record.status === 'pending',
+    canRetry: record.failure !== null || record.status === 'pending' || record.status === 'unlinked',
     canRelink: relinkRefusal(record) === null,
     at: facts.now,
   };

@@ -342,10 +342,14 @@ function markDeadWrite(next: CallRecord, kind: string): void {
   if (kind === 'post_csat' && next.csat.state === 'known') next.csat.state = 'unconfirmed';
 }
 
-/** An agent's Retry: a permanent failure no longer blocks the call, and the run tries again. */
+/**
+ * An agent's Retry: a permanent failure no longer blocks the call, and an unlinked call looks for
+ * its conversation again (the caller may have a Freshchat user by now).
+ */
 export function applyRetry(record: CallRecord): CallRecord {
   const next = copy(record);
   next.failure = null;
+  if (next.link.state === 'unlinked') next.link.state = 'none';
   return next;
 }
 

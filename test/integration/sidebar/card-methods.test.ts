@@ -163,6 +163,19 @@ describe('Retry after a permanent failure', () => {
     expect(appNotes(app, sam, { callId: 25847700, kind: 'summary' })).toHaveLength(1);
   });
 
+  test('an unknown caller: unlinked with the reason; once they have a conversation, Retry finds it', async () => {
+    await replay(app, 'abandoned-unknown');
+    const unlinked = await answer<CallSyncView>(app, 'getCallSync', { callId: 25847730 });
+    expect(unlinked).toMatchObject({ status: 'unlinked', canRetry: true, link: { state: 'unlinked' } });
+    expect(unlinked.link.reason).toContain('no Freshchat user');
+    const user = app.standins.freshchat.addUser({ phone: '+14155550177', first_name: 'Morgan' });
+    const opened = app.standins.freshchat.addConversation({ conversation_id: 'c0c00000-0000-4000-8000-0000000000b7', users: [{ id: user.id }], status: 'new' }).conversation_id;
+    const retried = await answer<ActionAnswer>(app, 'retryCallSync', { callId: 25847730 });
+    expect(retried.code).toBe('synced');
+    expect(retried.view.link).toMatchObject({ state: 'linked', conversationId: opened });
+    expect(appNotes(app, opened, { callId: 25847730, kind: 'summary' })).toHaveLength(1);
+  });
+
   test('Retry of a call still in progress is refused in words', async () => {
     liveCall(app, 25849001);
     const refused = await refusal(app, 'retryCallSync', { callId: 25849001 });

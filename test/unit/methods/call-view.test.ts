@@ -79,6 +79,7 @@ describe('viewOfRecord', () => {
 
   test('an unlinked call: its reason, nothing pending', () => {
     const r = record({ status: 'unlinked', outcome: 'missed', link: { state: 'unlinked', reason: 'no Freshchat user with phone …0123' } });
-    expect(viewOfRecord(r, facts())).toMatchObject({ status: 'unlinked', pending: [], link: { reason: 'no Freshchat user with phone …0123' } });
+    // Retry looks for the caller again
+    expect(viewOfRecord(r, facts())).toMatchObject({ status: 'unlinked', pending: [], canRetry: true, link: { reason: 'no Freshchat user with phone …0123' } });
   });
 });

@@ -135,6 +135,13 @@ describe('applyRetry and the live-call link', () => {
     expect(decide(retried, decision()).map((s) => s.kind)).toContain('post_summary');
   });
 
+  test('Retry of an unlinked call looks for its conversation again', () => {
+    const unlinked = state({ outcome: 'missed', link: { state: 'unlinked', reason: 'no Freshchat user with phone …0199' } });
+    expect(decide(unlinked, decision())).toEqual([]);
+    const retried = { record: applyRetry(unlinked.record), conversationStatus: null };
+    expect(decide(retried, decision()).map((s) => s.kind)).toContain('link');
+  });
+
   test('a card opened on a live call links it now, and plans no write', () => {
     const live = decision({ input: input({ outcome: null, logType: null }) });
     const steps = decide(state(), Object.assign(live, { linkNow: true }));
