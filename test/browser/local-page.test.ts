@@ -2,7 +2,6 @@
 // through the built server.js and says Success; Reset empties the stand-ins and the store;
 // Advance clock fires the due schedules; /custom_configs saves installation parameters without
 // showing a secret. No request leaves the machine and no page logs an error.
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { recordShippedCoverage } from '../../tools/coverage/shipped-coverage';
 import { ManualClock } from '../../tools/runtime';
@@ -144,4 +143,3 @@ describe('the local page in a browser', () => {
   });
 });
 
-export const FIXTURE_APP = join(__dirname, 'fixtures', 'sidebar-app');

@@ -5,6 +5,7 @@
 // method, `{ status, message }` for its error.
 import type { InvocationResult } from '../runtime';
 import type { FreshcallerCall, FreshchatConversation } from '../standins';
+import { loadIparamSpecs } from './custom-configs';
 import type { LocalSession } from './session';
 
 export const PLACEMENTS = {
@@ -77,11 +78,14 @@ function paneData(session: LocalSession, conversationId: string): Record<string,
   };
 }
 
-/** The installation parameters `client.iparams.get()` returns: never the secure ones. */
+/** The installation parameters `client.iparams.get()` returns: those config/iparams.json declares, never the secure ones. */
 export function frontEndIparams(session: LocalSession): Record<string, unknown> {
-  const secure = session.runtime.app.secureIparams;
+  const specs = loadIparamSpecs(session.appRoot);
   const visible: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(session.runtime.iparams)) if (!secure.has(key)) visible[key] = value;
+  for (const [key, value] of Object.entries(session.runtime.iparams)) {
+    const spec = specs[key];
+    if (spec && spec.secure !== true) visible[key] = value;
+  }
   return visible;
 }
 
