@@ -40,7 +40,7 @@ async function main(): Promise<number> {
   const root = join(__dirname, '..', '..');
   // Told before the build, not after a minute of replay.
   if (!options.once) await checkPortFree(options.port);
-  step('building server/server.js' + ' and the app (rollup; about 10 s on a small machine)…');
+  step('building server/server.js' + ' and the app with rollup (a few seconds)…');
   const started = Date.now();
   const session = await startLocalSession({ root, log: (line) => console.log('  ' + line) });
   step('built and loaded in ' + ((Date.now() - started) / 1000).toFixed(1) + ' s');

@@ -190,6 +190,9 @@ function getAsset(session: LocalSession, assets: AssetServer, res: ServerRespons
   else if (path.startsWith(CRAYONS_URL)) asset = assets.crayons(path.slice(CRAYONS_URL.length));
   else if (path.startsWith(LOCAL_ICONS_PATH + '/')) asset = assets.icon(path.slice(LOCAL_ICONS_PATH.length + 1));
   else if (path.startsWith('/app/')) asset = assets.app(path.slice('/app/'.length));
+  if (!asset && path === '/app/index.html') {
+    return writeHtml(res, 404, '<!doctype html><meta charset="utf-8"><p style="font:13px system-ui;margin:12px">No <code>app/index.html</code>: the sidebar is built from <code>app/src/</code> by <code>npm start</code> or <code>npm run build</code>.</p>');
+  }
   if (!asset) return writeJson(res, 404, { error: 'not found: ' + path });
   res.writeHead(200, { 'Content-Type': asset.type, 'Cache-Control': 'no-store' });
   res.end(asset.body);
