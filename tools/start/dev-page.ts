@@ -1,39 +1,56 @@
-// The HTML of the local page. Plain markup and a few lines of script: this is a developer
-// tool, not the app (the app's sidebar is built with crayons).
+// The overview at http://localhost:10001/: links to every local page, every sample call with a
+// Simulate button per event and a link to its Freshcaller card, and every stand-in conversation
+// with a link to its Freshchat pane.
+import { escapeHtml, page } from './html';
 import type { SampleCall } from './samples';
+import type { LocalSession } from './session';
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+/** The root call ids of a sample, in order (a transferred leg's card shows its root call). */
+export function sampleCallIds(sample: SampleCall): string[] {
+  const ids: string[] = [];
+  for (const event of sample.events) {
+    const data = event.data as { call?: { id?: unknown } } | undefined;
+    const id = data && data.call && data.call.id !== undefined ? String(data.call.id) : '';
+    if (id && ids.indexOf(id) < 0) ids.push(id);
+  }
+  return ids;
 }
 
-export function renderDevPage(samples: SampleCall[]): string {
-  const rows = samples
-    .map((sample) => {
-      const buttons = sample.events
-        .map((event, index) =>
-          '<li><button type="button" data-sample="' + escapeHtml(sample.name) + '" data-index="' + index + '">Simulate</button> #' +
-          (index + 1) + ' ' + escapeHtml(event.event) + ' ' + escapeHtml(describeChanges(event)) + '</li>')
-        .join('');
-      return '<section><h3>' + escapeHtml(sample.name) + '</h3><ol>' + buttons + '</ol></section>';
-    })
-    .join('');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Call Sync for Freshchat: local run</title>
-<style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #12344d; }
-main { display: grid; grid-template-columns: minmax(280px, 1fr) 2fr; gap: 24px; }
-ol { padding-left: 20px; } li { margin: 4px 0; }
-button { font: inherit; padding: 2px 10px; border: 1px solid #cfd7df; border-radius: 4px; background: #f5f7f9; cursor: pointer; }
-pre { background: #f5f7f9; padding: 12px; border-radius: 4px; white-space: pre-wrap; }
-</style></head>
-<body><h1>Call Sync for Freshchat: local run</h1>
-<p>Sample calls from <code>test_data/calls/</code>, replayed through the built <code>server/server.js</code> in the local runtime against the stand-in APIs.</p>
-<main><div id="samples">${rows}</div>
-<div><h2>Last event</h2><pre id="account">Nothing simulated yet.</pre>
-<h2>What the stand-ins and the app's store hold</h2><pre id="state">Loading…</pre></div></main>
-<script>
-const show = (state) => { document.getElementById('state').textContent = JSON.stringify(state, null, 2); };
-fetch('/api/state').then((r) => r.json()).then(show);
+export function cardUrl(callId: string): string {
+  return '/placements/conversation_card?call=' + encodeURIComponent(callId);
+}
+
+export function paneUrl(conversationId: string): string {
+  return '/placements/conversation_user_info?conversation=' + encodeURIComponent(conversationId);
+}
+
+export function renderDevPage(session: LocalSession): string {
+  const rows = session.samples.map((sample) => {
+    const buttons = sample.events.map((event, index) =>
+      '<li><button type="button" data-sample="' + escapeHtml(sample.name) + '" data-index="' + index + '">Simulate</button> #' +
+      (index + 1) + ' ' + escapeHtml(event.event) + ' ' + escapeHtml(describeChanges(event)) + '</li>').join('');
+    const cards = sampleCallIds(sample).map((id) => '<a class="card-link" href="' + cardUrl(id) + '">call ' + escapeHtml(id) + ' · Freshcaller card</a>').join(' · ');
+    return '<section class="panel"><h3>' + escapeHtml(sample.name) + '</h3><div class="small">' + cards + '</div><ol>' + buttons + '</ol></section>';
+  }).join('');
+  const state = session.standins.freshchat.state;
+  const conversations = state.conversations.map((c) => {
+    const user = state.users.find((u) => c.users.some((x) => x.id === u.id));
+    const name = user ? [user.first_name, user.last_name].filter(Boolean).join(' ') : '';
+    return '<li><a class="pane-link" href="' + paneUrl(c.conversation_id) + '">' + escapeHtml(c.conversation_id) + '</a> <span class="pill ' + escapeHtml(c.status) + '">' +
+      escapeHtml(c.status) + '</span> ' + escapeHtml(name) + ' · ' + (state.messages[c.conversation_id] || []).length + ' messages</li>';
+  }).join('');
+  const body = `<h1>Local run</h1>
+<p class="muted">The built <code>server/server.js</code> in the local runtime, against stand-in Freshchat and Freshcaller APIs. Sample calls come from <code>test_data/calls/</code>.</p>
+<div class="panel"><strong>Pages:</strong> <a href="/web/test">Test events</a> (simulate, reset, advance the clock) ·
+<a href="/notes">Notes in the stand-in conversations</a> · <a href="/custom_configs">Installation parameters</a> ·
+<a href="/api/state">State (JSON)</a></div>
+<div class="grid"><div><h2>Sample calls</h2><div id="samples">${rows}</div></div>
+<div><h2>Stand-in Freshchat conversations</h2><div class="panel"><ul id="conversations">${conversations || '<li class="muted">none</li>'}</ul></div>
+<h2>Last event</h2><pre id="account">Nothing simulated yet.</pre></div></div>`;
+  return page('Overview', '/', body, OVERVIEW_SCRIPT);
+}
+
+const OVERVIEW_SCRIPT = `
 document.getElementById('samples').addEventListener('click', async (event) => {
   const button = event.target.closest('button[data-sample]');
   if (!button) return;
@@ -43,11 +60,9 @@ document.getElementById('samples').addEventListener('click', async (event) => {
       body: JSON.stringify({ sample: button.dataset.sample, index: Number(button.dataset.index) }) });
     const result = await response.json();
     document.getElementById('account').textContent = result.text || result.error;
-    if (result.state) show(result.state);
   } finally { button.disabled = false; }
 });
-</script></body></html>`;
-}
+`;
 
 function describeChanges(event: Record<string, unknown>): string {
   const data = event.data as { changes?: Record<string, unknown> } | undefined;

@@ -1,6 +1,9 @@
 // What the app wrote into the stand-in Freshchat for a call, found the way the sidebar finds
-// it: by the identifying last line of each note ("Call Sync · call <id> · <kind>").
+// it: by the identifying last line of each note ("Call Sync · call <id> · <kind>"). The CSAT shown
+// is the call's own, from the app's record of the call: a conversation's ratings may belong to
+// other calls (several calls end in one conversation).
 import { parseIdentifyingLine } from '../../server/src/domain/render-note';
+import type { KvStore } from '../runtime';
 import type { Standins } from '../standins';
 
 export interface WrittenNote {
@@ -12,10 +15,13 @@ export interface WrittenNote {
 export interface CallWrites {
   callId: string;
   notes: WrittenNote[];
-  conversations: Array<{ conversationId: string; status: string; csat: number[] }>;
+  conversations: Array<{ conversationId: string; status: string }>;
+  /** The call's own rating as the app recorded it, e.g. { state: 'posted', rating: 4, conversationId }. */
+  csat: { state: string; rating: number | null; conversationId: string | null } | null;
 }
 
-export function writesForCall(standins: Standins, callId: string): CallWrites {
+/** `store`: the $db partition holding the call records (Freshcaller's). */
+export function writesForCall(standins: Standins, callId: string, store?: KvStore): CallWrites {
   const state = standins.freshchat.state;
   const notes: WrittenNote[] = [];
   for (const conversationId of Object.keys(state.messages)) {
@@ -28,13 +34,26 @@ export function writesForCall(standins: Standins, callId: string): CallWrites {
   const touched = notes.map((n) => n.conversationId).filter((id, i, all) => all.indexOf(id) === i);
   const conversations = touched.map((conversationId) => {
     const conversation = state.conversations.find((c) => c.conversation_id === conversationId);
-    return {
-      conversationId,
-      status: conversation ? conversation.status : 'unknown',
-      csat: (state.csat[conversationId] || []).map((record) => record.rating || 0),
-    };
+    return { conversationId, status: conversation ? conversation.status : 'unknown' };
   });
-  return { callId, notes, conversations };
+  return { callId, notes, conversations, csat: callCsat(store, callId) };
+}
+
+function callCsat(store: KvStore | undefined, callId: string): CallWrites['csat'] {
+  const record = store ? (store.peek('call:' + callId) as { csat?: { state?: unknown; rating?: unknown; conversationId?: unknown }; link?: { conversationId?: unknown } } | undefined) : undefined;
+  if (!record || !record.csat || typeof record.csat.state !== 'string') return null;
+  const rating = typeof record.csat.rating === 'number' ? record.csat.rating : null;
+  // A rating posted before a re-link stays in the old conversation (the record may name it).
+  const stayed = typeof record.csat.conversationId === 'string' ? record.csat.conversationId : null;
+  const conversationId = stayed || (record.link && typeof record.link.conversationId === 'string' ? record.link.conversationId : null);
+  return { state: record.csat.state, rating, conversationId };
+}
+
+/** "CSAT 4/5 posted", "CSAT 2/5 in a note"; empty when the call has no rating to show. */
+export function describeCsat(csat: CallWrites['csat']): string {
+  if (!csat || csat.rating === null) return '';
+  const where: Record<string, string> = { posted: 'posted', unconfirmed: 'posted (unconfirmed)', noted: 'in a note', refused: 'refused, in a note', known: 'not posted yet' };
+  return 'CSAT ' + csat.rating + '/5 ' + (where[csat.state] || csat.state);
 }
 
 export function formatWrites(writes: CallWrites): string[] {
@@ -42,8 +61,8 @@ export function formatWrites(writes: CallWrites): string[] {
   const lines: string[] = [];
   for (const conversation of writes.conversations) {
     const notes = writes.notes.filter((n) => n.conversationId === conversation.conversationId);
-    lines.push('   call ' + writes.callId + ' → conversation ' + conversation.conversationId + ' (now ' + conversation.status + ')' +
-      (conversation.csat.length ? ', CSAT ' + conversation.csat.join(', ') + '/5' : ''));
+    const csat = writes.csat && (writes.csat.conversationId === conversation.conversationId || writes.conversations.length === 1) ? describeCsat(writes.csat) : '';
+    lines.push('   call ' + writes.callId + ' → conversation ' + conversation.conversationId + ' (now ' + conversation.status + ')' + (csat ? ', ' + csat : ''));
     for (const note of notes) lines.push('     • ' + note.kind + ': ' + note.firstLine);
   }
   return lines;
