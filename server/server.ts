@@ -6,6 +6,8 @@ import { onCallCreate } from './src/handlers/on-call-create';
 import { onCallUpdate } from './src/handlers/on-call-update';
 import { onScheduledEvent } from './src/handlers/on-scheduled-event';
 import { settle } from './src/handlers/settle';
+import { serve } from './src/methods/answer';
+import { getConversationCalls } from './src/methods/get-conversation-calls';
 import { platformFromGlobals } from './src/platform/globals-port';
 
 declare let exports: unknown;
@@ -23,5 +25,9 @@ exports = {
   },
   onScheduledEventHandler: function (payload: unknown) {
     return settle(onScheduledEvent, payload, platformFromGlobals(), renderData);
+  },
+  // Server methods: the platform merges the installation parameters into the arguments (payload.iparams).
+  getConversationCalls: function (payload: unknown) {
+    return serve('getConversationCalls', getConversationCalls, payload, platformFromGlobals(), renderData);
   },
 };

@@ -253,7 +253,7 @@ function firstReading(line: string, readers: LineReader[]): Facts | null {
   return null;
 }
 
-function valueOf(line: string, label: string): string | null {
+function labelValue(line: string, label: string): string | null {
   const prefix = label + ': ';
   if (line.indexOf(prefix) !== 0) return null;
   const value = line.slice(prefix.length).trim();
@@ -262,14 +262,14 @@ function valueOf(line: string, label: string): string | null {
 
 function labelledLine(label: string, field: 'agent' | 'duration'): LineReader {
   return (line) => {
-    const value = valueOf(line, label);
+    const value = labelValue(line, label);
     return value === null ? null : { [field]: value };
   };
 }
 
 function recordingLine(label: string): LineReader {
   return (line) => {
-    const value = valueOf(line, label);
+    const value = labelValue(line, label);
     if (value === null) return null;
     // A line with the label whose link is not safe or was cut is still the recording's line.
     return SAFE_URL.test(value) ? { recordingUrl: value } : {};
@@ -278,10 +278,10 @@ function recordingLine(label: string): LineReader {
 
 /** "CSAT: 4/5 (caller pressed 7)" reads "4 of 5". */
 function csatLine(line: string): Facts | null {
-  const rating = CSAT_RATING.exec(valueOf(line, NOTE_LABELS.csat) || '');
+  const rating = CSAT_RATING.exec(labelValue(line, NOTE_LABELS.csat) || '');
   return rating ? { csat: rating[1] + ' of 5' } : null;
 }
 
 function transferLine(line: string): Facts | null {
-  return valueOf(line, NOTE_LABELS.transferredTo) === null ? null : {};
+  return labelValue(line, NOTE_LABELS.transferredTo) === null ? null : {};
 }
