@@ -8,7 +8,8 @@ import { onScheduledEvent } from './src/handlers/on-scheduled-event';
 import { settle } from './src/handlers/settle';
 import { getCallSync, relinkCall, retryCallSync } from './src/methods/call-sync-methods';
 import { listCallerConversations } from './src/methods/caller-conversations';
-import { answerMethod } from './src/methods/method';
+import { serve } from './src/methods/answer';
+import { getConversationCalls } from './src/methods/get-conversation-calls';
 import { platformFromGlobals } from './src/platform/globals-port';
 
 declare let exports: unknown;
@@ -27,17 +28,23 @@ exports = {
   onScheduledEventHandler: function (payload: unknown) {
     return settle(onScheduledEvent, payload, platformFromGlobals(), renderData);
   },
-  // Server methods of the Freshcaller card (manifest common.functions; docs/architecture.md "The sidebar").
+  // Server methods (manifest common.functions; docs/architecture.md "The sidebar"). The platform
+  // merges the installation parameters into their arguments (payload.iparams).
+  // The Freshcaller card's:
   getCallSync: function (payload: unknown) {
-    return answerMethod('getCallSync', getCallSync, payload, platformFromGlobals(), renderData);
+    return serve('getCallSync', getCallSync, payload, platformFromGlobals(), renderData);
   },
   listCallerConversations: function (payload: unknown) {
-    return answerMethod('listCallerConversations', listCallerConversations, payload, platformFromGlobals(), renderData);
+    return serve('listCallerConversations', listCallerConversations, payload, platformFromGlobals(), renderData);
   },
   relinkCall: function (payload: unknown) {
-    return answerMethod('relinkCall', relinkCall, payload, platformFromGlobals(), renderData);
+    return serve('relinkCall', relinkCall, payload, platformFromGlobals(), renderData);
   },
   retryCallSync: function (payload: unknown) {
-    return answerMethod('retryCallSync', retryCallSync, payload, platformFromGlobals(), renderData);
+    return serve('retryCallSync', retryCallSync, payload, platformFromGlobals(), renderData);
+  },
+  // The Freshchat pane's:
+  getConversationCalls: function (payload: unknown) {
+    return serve('getConversationCalls', getConversationCalls, payload, platformFromGlobals(), renderData);
   },
 };

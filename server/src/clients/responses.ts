@@ -47,7 +47,8 @@ function jsonOf(text: string): { ok: boolean; value: unknown } {
   }
 }
 
-const SAFE_ID = /^[A-Za-z0-9_-]{1,100}$/;
+/** The ids the APIs issue (uuids, digits): the only ones that go into a template path. */
+export const SAFE_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 /**
  * Ids go into template paths unescaped (the platform renders `<%= context.x %>` as plain text).

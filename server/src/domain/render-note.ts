@@ -9,10 +9,12 @@ import type { CsatResult, Direction, FollowUpItem, NoteKind, Outcome, SummaryNot
 /** Cap on a note's length; notes are cut first so the identifying line always survives. */
 export const MAX_NOTE_LENGTH = 4000;
 const ELLIPSIS = '\u2026';
-const SEPARATOR = ' \u00b7 ';
+/** Between the parts of one line, e.g. "Incoming call · answered". */
+export const SEPARATOR = ' \u00b7 ';
 const IDENTIFYING_LINE = /^Call Sync \u00b7 call (\d+) \u00b7 (summary|follow-up|moved)$/;
 
-const OUTCOME_WORDING: Record<Outcome, string> = {
+/** How each outcome is worded on a summary's first line (read back by read-notes.ts). */
+export const OUTCOME_WORDING: Record<Outcome, string> = {
   answered: 'answered',
   missed: 'missed',
   voicemail: 'voicemail',
@@ -23,32 +25,53 @@ const OUTCOME_WORDING: Record<Outcome, string> = {
   queue_timeout: 'queue timed out',
   in_progress: 'in progress',
 };
-const DIRECTION_WORDING: Record<Direction, { call: string; customer: string }> = {
+/** How each direction is worded: the first line's call, the customer's label. */
+export const DIRECTION_WORDING: Record<Direction, { call: string; customer: string }> = {
   incoming: { call: 'Incoming call', customer: 'Caller' },
   outgoing: { call: 'Outgoing call', customer: 'Called' },
   unknown: { call: 'Call', customer: 'Customer' },
 };
+
+/**
+ * The labels of the lines the Freshchat pane reads back (read-notes.ts): one table, so the
+ * wording written and the wording read cannot drift apart.
+ */
+export const NOTE_LABELS = {
+  agent: 'Agent',
+  duration: 'Duration',
+  callNotes: 'Call notes',
+  recording: 'Recording',
+  csat: 'CSAT',
+  notesUpdated: 'Call notes updated',
+  recordingReady: 'Recording ready',
+  transferredTo: 'Transferred to',
+  /** The summary's last line before the identifying line: "Freshcaller call <id>". */
+  callLine: 'Freshcaller call ',
+  /** A moved note: "The note for Freshcaller call <id> moved to conversation <id>." */
+  movedPrefix: 'The note for Freshcaller call ',
+  movedTo: ' moved to conversation ',
+} as const;
 
 type SummaryLine = (input: SummaryNoteInput, notes: string) => string | null;
 
 const SUMMARY_LINES: SummaryLine[] = [
   (input) => DIRECTION_WORDING[input.direction].call + SEPARATOR + OUTCOME_WORDING[input.outcome],
   (input) => customerLine(input),
-  (input) => labelled('Agent', input.agentName),
-  (input) => (isDuration(input.durationSeconds) ? 'Duration: ' + formatDuration(input.durationSeconds) : null),
+  (input) => labelled(NOTE_LABELS.agent, input.agentName),
+  (input) => (isDuration(input.durationSeconds) ? NOTE_LABELS.duration + ': ' + formatDuration(input.durationSeconds) : null),
   (input) => businessLine(input.businessNumber, input.queueName),
   (input) => transfersLine(input.transfers),
-  (_input, notes) => labelled('Call notes', notes),
-  (input) => labelled('Recording', input.recordingUrl),
+  (_input, notes) => labelled(NOTE_LABELS.callNotes, notes),
+  (input) => labelled(NOTE_LABELS.recording, input.recordingUrl),
   (input) => (input.csat ? csatLine(input.csat) : null),
-  (input) => 'Freshcaller call ' + input.callId,
+  (input) => NOTE_LABELS.callLine + input.callId,
 ];
 
 const FOLLOW_UP_LINES: { [K in FollowUpItem['kind']]: (item: Extract<FollowUpItem, { kind: K }>, notes: string) => string | null } = {
-  notes: (_item, notes) => labelled('Call notes updated', notes),
-  recording: (item) => labelled('Recording ready', item.url),
+  notes: (_item, notes) => labelled(NOTE_LABELS.notesUpdated, notes),
+  recording: (item) => labelled(NOTE_LABELS.recordingReady, item.url),
   csat: (item) => csatLine(item.csat),
-  transfer: (item) => 'Transferred to: ' + transferText(item),
+  transfer: (item) => NOTE_LABELS.transferredTo + ': ' + transferText(item),
 };
 
 export function identifyingLine(callId: string, kind: NoteKind): string {
@@ -93,7 +116,7 @@ export function followUpKey(item: FollowUpItem): string {
 export function holdsNotes(note: string, notes: string): boolean {
   const text = note.replace(/\r\n?/g, '\n');
   const wanted = cleanNotes(notes).replace(/\r\n?/g, '\n');
-  const label = 'Call notes updated: ';
+  const label = NOTE_LABELS.notesUpdated + ': ';
   const at = text.indexOf(label);
   if (at < 0 || wanted === '') return false;
   const held = text.slice(at + label.length).split('\n').slice(0, wanted.split('\n').length).join('\n');
@@ -112,7 +135,7 @@ function lineKey(text: string): string {
 }
 
 export function renderMovedNote(callId: string, toConversationId: string): string {
-  const line = 'The note for Freshcaller call ' + callId + ' moved to conversation ' + toConversationId + '.';
+  const line = NOTE_LABELS.movedPrefix + callId + NOTE_LABELS.movedTo + toConversationId + '.';
   return joinNote([line], identifyingLine(callId, 'moved'));
 }
 
@@ -147,7 +170,7 @@ function businessLine(businessNumber: string | null, queueName: string | null): 
 }
 
 function transfersLine(transfers: SummaryNoteInput['transfers']): string | null {
-  return transfers.length ? 'Transferred to: ' + transfers.map(transferText).join(', ') : null;
+  return transfers.length ? NOTE_LABELS.transferredTo + ': ' + transfers.map(transferText).join(', ') : null;
 }
 
 function transferText(transfer: { agentName: string | null; durationSeconds: number | null }): string {
@@ -156,7 +179,7 @@ function transferText(transfer: { agentName: string | null; durationSeconds: num
 }
 
 function csatLine(csat: CsatResult): string {
-  return 'CSAT: ' + csat.rating + '/5 (caller pressed ' + csat.key + ')';
+  return NOTE_LABELS.csat + ': ' + csat.rating + '/5 (caller pressed ' + csat.key + ')';
 }
 
 function labelled(label: string, value: string | null): string | null {

@@ -15,15 +15,19 @@ import { relinkRefusal } from '../sync/transitions';
 import { rootIdOf, triageCallEvent } from '../sync/triage';
 import { viewOfNothing, viewOfRecord } from './call-view';
 import type { ActionAnswer, CallSyncView } from './contract';
-import { iparamsOf, MethodError, parseArgs } from './method';
+import { argsOf, MethodFailure } from './answer';
 
 /** Freshcaller call ids are numbers; the card may hand them over as numbers or text. */
 export const callIdArg = union([string().regex(/^[0-9]{1,20}$/), number().int().positive()]).transform(String);
 const callArgs = object({ callId: callIdArg });
 const relinkArgs = object({ callId: callIdArg, conversationId: string().regex(/^[A-Za-z0-9_-]{1,100}$/) });
 
+export const BAD_CALL_ID = 'Not a valid Freshcaller call id';
+
 export function methodDeps(payload: unknown, platform: Platform): SyncDeps {
-  return syncDeps(platform, iparamsOf(payload));
+  // The platform merges the installation parameters into every server method's arguments.
+  const iparams = typeof payload === 'object' && payload !== null ? (payload as { iparams?: unknown }).iparams : undefined;
+  return syncDeps(platform, iparams);
 }
 
 /**
@@ -32,7 +36,7 @@ export function methodDeps(payload: unknown, platform: Platform): SyncDeps {
  * chosen now, so the agent sees where the outcome will go (and the outcome goes there).
  */
 export async function getCallSync(payload: unknown, platform: Platform): Promise<CallSyncView> {
-  const { callId } = parseArgs(callArgs, payload);
+  const { callId } = argsOf(callArgs, payload, BAD_CALL_ID);
   const deps = methodDeps(payload, platform);
   const stored = await deps.store.readRecord(callId);
   if (stored) return viewOfRecord(stored, facts(deps, callId, null));
@@ -48,28 +52,28 @@ export async function getCallSync(payload: unknown, platform: Platform): Promise
 
 /** The agent's Retry: the call as Freshcaller has it now, through the pipeline, a permanent failure cleared. */
 export async function retryCallSync(payload: unknown, platform: Platform): Promise<ActionAnswer> {
-  const { callId } = parseArgs(callArgs, payload);
+  const { callId } = argsOf(callArgs, payload, BAD_CALL_ID);
   const deps = methodDeps(payload, platform);
   const call = await rootCall(deps, callId);
   const triage = triageCallEvent(call, null, deps.settings);
   if (triage.kind === 'nothing') {
-    if (!isTerminal(classifyOutcome(call))) throw new MethodError(409, 'The call is still in progress; it syncs when it ends');
-    throw new MethodError(409, 'This call is not synced: ' + triage.reason);
+    if (!isTerminal(classifyOutcome(call))) throw new MethodFailure(409, 'The call is still in progress; it syncs when it ends');
+    throw new MethodFailure(409, 'This call is not synced: ' + triage.reason);
   }
   return act(triage.input, deps, { retry: true });
 }
 
 /** The agent links the call to another of the caller's conversations, before or after the outcome is written. */
 export async function relinkCall(payload: unknown, platform: Platform): Promise<ActionAnswer> {
-  const args = parseArgs(relinkArgs, payload);
+  const args = argsOf(relinkArgs, payload, 'Not a valid call id and Freshchat conversation id');
   const deps = methodDeps(payload, platform);
   const call = await rootCall(deps, args.callId);
   const input = inputFor(call, deps);
   const record = await deps.store.readRecord(input.rootId);
   const refusal = record ? relinkRefusal(record) : null;
-  if (refusal) throw new MethodError(409, refusal);
+  if (refusal) throw new MethodFailure(409, refusal);
   const conversation = await deps.chat.getConversation(args.conversationId);
-  if (!conversation) throw new MethodError(404, 'That conversation no longer exists in Freshchat');
+  if (!conversation) throw new MethodFailure(404, 'That conversation no longer exists in Freshchat');
   return act(input, deps, { relink: { conversationId: conversation.id, userId: conversation.userIds[0] || null } });
 }
 
@@ -98,11 +102,11 @@ function liveInput(call: Call): CallInput {
 /** The root call (a transferred leg's card acts on the call its note belongs to). */
 async function rootCall(deps: SyncDeps, callId: string): Promise<Call> {
   const call = await readCall(deps, callId);
-  if (!call) throw new MethodError(404, 'Freshcaller has no call ' + callId);
+  if (!call) throw new MethodFailure(404, 'Freshcaller has no call ' + callId);
   const rootId = rootIdOf(call);
   if (rootId === call.id) return call;
   const root = await readCall(deps, rootId);
-  if (!root) throw new MethodError(404, 'Freshcaller has no call ' + rootId);
+  if (!root) throw new MethodFailure(404, 'Freshcaller has no call ' + rootId);
   return root;
 }
 
@@ -110,7 +114,7 @@ async function readCall(deps: SyncDeps, callId: string): Promise<Call | null> {
   const raw = await deps.caller.getCall(callId);
   if (raw === null) return null;
   const parsed = callSchema.safeParse(raw);
-  if (!parsed.success) throw new MethodError(502, 'Freshcaller describes the call in a shape the app cannot read');
+  if (!parsed.success) throw new MethodFailure(502, 'Freshcaller sent a call the app cannot read');
   return parsed.data;
 }
 

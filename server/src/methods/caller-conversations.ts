@@ -9,15 +9,15 @@ import { callerPhone } from '../sync/call-input';
 import { findUsers } from '../sync/choose-conversation';
 import type { SyncDeps } from '../sync/deps';
 import type { CallRecord } from '../sync/record';
-import { callIdArg, methodDeps } from './call-sync-methods';
+import { BAD_CALL_ID, callIdArg, methodDeps } from './call-sync-methods';
 import { MAX_LISTED_CONVERSATIONS, type CallerConversations, type ConversationOption } from './contract';
-import { MethodError, parseArgs } from './method';
+import { argsOf, MethodFailure } from './answer';
 
 /** Users compared when several share the number, as the sync does (choose-conversation.ts). */
 const MAX_USERS = 3;
 
 export async function listCallerConversations(payload: unknown, platform: Platform): Promise<CallerConversations> {
-  const { callId } = parseArgs(object({ callId: callIdArg }), payload);
+  const { callId } = argsOf(object({ callId: callIdArg }), payload, BAD_CALL_ID);
   const deps = methodDeps(payload, platform);
   const record = await deps.store.readRecord(callId);
   const found = record && record.link.userId ? { ids: await deps.chat.getUserConversationIds(record.link.userId), matchedBy: 'link' as const } : await byPhone(deps, callId);
@@ -33,9 +33,9 @@ export async function listCallerConversations(payload: unknown, platform: Platfo
 /** No linked user: the users whose phone matches the caller, read from the call itself. */
 async function byPhone(deps: SyncDeps, callId: string): Promise<{ ids: string[]; matchedBy: 'phone' | 'none' }> {
   const raw = await deps.caller.getCall(callId);
-  if (raw === null) throw new MethodError(404, 'Freshcaller has no call ' + callId);
+  if (raw === null) throw new MethodFailure(404, 'Freshcaller has no call ' + callId);
   const parsed = callSchema.safeParse(raw);
-  if (!parsed.success) throw new MethodError(502, 'Freshcaller describes the call in a shape the app cannot read');
+  if (!parsed.success) throw new MethodFailure(502, 'Freshcaller sent a call the app cannot read');
   const phone = callerPhone(parsed.data);
   const users = phone ? await findUsers(deps.chat, phone) : [];
   const ids: string[] = [];

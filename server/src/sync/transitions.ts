@@ -355,8 +355,8 @@ export function applyRetry(record: CallRecord): CallRecord {
 
 /** Why an agent cannot re-link the call right now; null when they can. */
 export function relinkRefusal(record: CallRecord): string | null {
-  if (record.uncertain.length > 0 || record.uncertainFollowUps.length > 0) return 'The last sync of this call is still being checked; try again in a minute';
-  return record.movedFrom !== null ? 'The last move of this call is still being finished; try again in a minute' : null;
+  if (record.uncertain.length > 0 || record.uncertainFollowUps.length > 0) return 'The last sync is still being checked; try again in a minute';
+  return record.movedFrom !== null ? 'The last move is still being finished; try again in a minute' : null;
 }
 
 /**

@@ -77,7 +77,7 @@ describe('the card on a synced call', () => {
     for (const callId of ['25847696; drop', '', -3, null, '../calls']) {
       const refused = await refusal(app, 'getCallSync', { callId });
       expect(refused).toMatchObject({ status: 400, requests: 0 });
-      expect(refused.message).toContain('callId');
+      expect(refused.message).toContain('call id');
     }
   });
 

@@ -11,33 +11,10 @@ import {
   renderMovedNote,
   renderSummaryNote,
 } from '../../../server/src/domain/render-note';
-import type { FollowUpItem, NoteKind, Outcome, PhoneNumber, SummaryNoteInput } from '../../../server/src/domain/types';
+import type { FollowUpItem, NoteKind, Outcome, SummaryNoteInput } from '../../../server/src/domain/types';
+import { RECORDING, summaryInput } from './note-builder';
 
-const CALLER: PhoneNumber = { e164: '+14155550123', national: '(415) 555-0123', digits: '4155550123', last4: '0123' };
-const RECORDING = 'https://acme.freshcaller.com/api/v1/calls/25847696/recording/13258090';
-
-/** The sample answered call (test_data/calls/answered-inbound.json) with a transfer and CSAT. */
-function input(overrides: Partial<SummaryNoteInput> = {}): SummaryNoteInput {
-  return Object.assign(
-    {
-      callId: '25847696',
-      direction: 'incoming',
-      outcome: 'answered',
-      caller: CALLER,
-      callerRaw: '+14155550123',
-      maskCallerNumber: false,
-      agentName: 'Ava Parker',
-      durationSeconds: 184,
-      businessNumber: '+18582810798',
-      queueName: 'Support queue',
-      callNotes: 'Customer asked to move the delivery to Friday. Confirmed new slot.',
-      recordingUrl: RECORDING,
-      csat: { key: 4, rating: 4 },
-      transfers: [{ agentName: 'Dan Fischer', durationSeconds: 70 }],
-    },
-    overrides,
-  );
-}
+const input = summaryInput;
 
 const MINIMAL: Partial<SummaryNoteInput> = {
   caller: null,
