@@ -3,7 +3,7 @@
 // live call and an unknown one; Retry after a permanent failure; Re-link before and after the
 // outcome, moving a written note.
 import type { InvocationResult } from '../../../tools/runtime';
-import type { ActionAnswer, CallerConversations, CallSyncView } from '../../../server/src/methods/contract';
+import type { ActionAnswer, CallerConversations, CallSyncView, ConversationCalls } from '../../../server/src/methods/contract';
 import { appNotes, conversation, csatPosts, record, replay, SEED, sequence, renamed, startScenarioApp, type LocalApp } from '../../support/scenario';
 
 const CALL = 25847696;
@@ -117,6 +117,18 @@ describe('the card on a synced call', () => {
       ['resolved', jordanResolved],
     ]);
     expect(conversation(app, jordanResolved).status).toBe('resolved');
+  });
+
+  test('the Freshchat pane of each conversation reads the move back from the notes', async () => {
+    const calls = async (conversationId: string): Promise<ConversationCalls> => {
+      const result = await app.runtime.invoke('getConversationCalls', { conversationId }, { module: 'chat_conversation' });
+      return (result.renderData as { data: ConversationCalls }).data;
+    };
+    const old = await calls(jordanOpen);
+    expect(old.calls.map((c) => c.callId)).not.toContain(String(CALL));
+    expect(old.movedAway).toEqual([{ callId: String(CALL), toConversationId: jordanResolved }]);
+    const now = await calls(jordanResolved);
+    expect(now.calls.map((c) => [c.callId, c.outcome, c.csat])).toEqual([[String(CALL), 'answered', '4 of 5']]);
   });
 
   test('re-linking to the conversation it is in changes nothing', async () => {
