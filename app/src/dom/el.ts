@@ -43,7 +43,7 @@ export function labelEl(value: string, color: string): HTMLElement {
 
 /** A crayons inline message; its text is a child text node (textContent). */
 export function messageEl(type: string, children: Child[]): HTMLElement {
-  return el('fw-inline-message', { attrs: { type, open: '' } }, children);
+  return el('fw-inline-message', { attrs: { type, open: '', closable: 'false' } }, children);
 }
 
 /** A labelled row: "<term> <value>" as a description-list pair. */
