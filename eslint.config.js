@@ -22,7 +22,7 @@ const sandboxMissing = [
 module.exports = tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'server/server.js', 'app/scripts/**', '.tmp/**'] },
   {
-    files: ['server/**/*.ts', 'app/src/**/*.ts'],
+    files: ['server/**/*.ts'],
     extends: [tseslint.configs.recommended],
     rules: {
       'no-restricted-syntax': ['error', ...lowersToVar],
@@ -33,6 +33,38 @@ module.exports = tseslint.config(
       'require-await': 'error',
       'no-var': 'error',
       'prefer-const': 'error',
+    },
+  },
+  {
+    // The sidebar (docs/platform.md "Front end"): text goes in through textContent, never as
+    // markup; requests go through client.request, never fetch/XHR; no window globals.
+    files: ['app/src/**/*.ts'],
+    extends: [tseslint.configs.recommended],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...lowersToVar,
+        { selector: "AssignmentExpression > MemberExpression.left[object.name='window']", message: 'No window globals (the platform review refuses them).' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Render text with textContent (dom/el.ts), never markup.' },
+        { property: 'outerHTML', message: 'Render text with textContent (dom/el.ts), never markup.' },
+        { property: 'insertAdjacentHTML', message: 'Render text with textContent (dom/el.ts), never markup.' },
+        { object: 'document', property: 'write', message: 'Render text with textContent (dom/el.ts), never markup.' },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'Requests go through client.request (platform rule no-non-client-request-model).' },
+        { name: 'XMLHttpRequest', message: 'Requests go through client.request (platform rule no-non-client-request-model).' },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: 'error',
+      'require-await': 'error',
+      'no-var': 'error',
+      'prefer-const': 'error',
+      complexity: ['error', 7],
+      'max-nested-callbacks': ['error', 4],
     },
   },
   {

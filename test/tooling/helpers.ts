@@ -75,6 +75,9 @@ export function manifestHandlerNames(root: string): string[] {
  */
 export function useSyntheticServer(root: string, options: { body?: string; extra?: string; imports?: string } = {}): void {
   fs.rmSync(path.join(root, 'server'), { recursive: true, force: true });
+  // the sidebar's sources import the server-method contract (server/src/methods/contract.ts),
+  // which the synthetic server does not have: such copies test the tools, not the sidebar
+  fs.rmSync(path.join(root, 'app/src'), { recursive: true, force: true });
   const deps = Object.keys(readJsonFile<{ dependencies?: Record<string, string> }>(root, 'manifest.json').dependencies || {});
   const handlers = manifestHandlerNames(root)
     .map((name) => `  ${name}: function () {\n    ${options.body || 'renderData();'}\n  },`)

@@ -17,10 +17,11 @@ function packableCopy(): string {
   fs.rmSync(path.join(root, 'app'), { recursive: true, force: true });
   write(root, 'README.md', '# Call Sync for Freshchat\n');
   write(root, '.report.json', '{"coverage":{}}\n');
-  write(root, 'app/index.html', '<!DOCTYPE html><html><body></body></html>\n');
+  write(root, 'app/index.html', '<!DOCTYPE html><html><head><script src="{{{appclient}}}"></script></head><body></body></html>\n');
   write(root, 'app/styles/style.css', 'body { margin: 0; }\n');
   write(root, 'app/styles/images/icon.svg', '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"></svg>\n');
   write(root, 'app/src/platform.d.ts', 'declare const client: unknown;\n');
+  write(root, 'app/src/notes.md', 'the sidebar sources are never packed\n');
   write(root, 'server/lib/double.js', 'exports.double = function (n) {\n    return n * 2;\n};\n');
   write(root, 'server/notes.ts', 'export const note = 1;\n');
   write(root, 'server/node_modules/left-pad/index.js', 'module.exports = 1;\n');

@@ -222,6 +222,44 @@ describe('validate on broken copies', () => {
     expectNewError(result, 'lint', /unpkg\.com is not allowed/, 'fdk/no-unpkg-cdn');
   });
 
+  const editPage = (root: string, edit: (html: string) => string): void => write(root, 'app/index.html', edit(read(root, 'app/index.html')));
+
+  it('accepts the built page: platform client first, crayons from jsDelivr at the pinned version', () => {
+    const html = read(template, 'app/index.html');
+    expect(html).toContain('<script src="{{{appclient}}}"></script>');
+    expect(html).toContain('<script type="module" src="https://cdn.jsdelivr.net/npm/@freshworks/crayons@4.2.0/dist/crayons/crayons.esm.js"></script>');
+    expect(html.indexOf('{{{appclient}}}')).toBeLessThan(html.indexOf('crayons.esm.js'));
+    expect(baseline.errors.filter((e) => e.check === 'front-end')).toEqual([]);
+  });
+
+  it('reports crayons from unpkg, unpinned, at another version, or from elsewhere', async () => {
+    const swap = (to: string) => (root: string) => editPage(root, (h) => h.replace('https://cdn.jsdelivr.net/npm/@freshworks/crayons@4.2.0/', to));
+    expectNewError(await broken(swap('https://unpkg.com/@freshworks/crayons@4.2.0/')), 'front-end', /unpkg\.com is not allowed/, 'fdk/no-unpkg-cdn');
+    expectNewError(await broken(swap('https://cdn.jsdelivr.net/npm/@freshworks/crayons@v4/')), 'front-end', /crayons@v4 is not the pinned version .*\(4\.2\.0\)/);
+    expectNewError(await broken(swap('https://cdn.jsdelivr.net/npm/@freshworks/crayons@4.1.0/')), 'front-end', /crayons@4\.1\.0 is not the pinned version/);
+    expectNewError(await broken(swap('https://cdn.example.test/crayons/')), 'front-end', /crayons must load from cdn\.jsdelivr\.net/);
+  });
+
+  it('reports a placement page without the platform client', async () => {
+    const result = await broken((root) => editPage(root, (h) => h.replace('<script src="{{{appclient}}}"></script>', '')));
+    expectNewError(result, 'front-end', /app\/index\.html does not load the platform client/);
+  });
+
+  it('refuses a local build (crayons from /_local/), which auto mode rebuilds for the CDN', async () => {
+    const root = copyProject(template);
+    await build(root, { crayons: 'local' });
+    expect(read(root, 'app/index.html')).toContain('src="/_local/crayons/crayons.esm.js"');
+    const never = await validate(root, { build: 'never' });
+    expect(never.errors.filter((e) => e.check === 'front-end').map((e) => e.message)).toEqual([
+      expect.stringMatching(/^\/_local\/crayons\/crayons\.esm\.js: a local build/),
+      expect.stringMatching(/^\/_local\/crayons\/crayons\.js: a local build/),
+    ]);
+    const auto = await validate(root);
+    expect(auto.built).toBeDefined();
+    expect(auto.errors).toEqual([]);
+    expect(read(root, 'app/index.html')).toContain('https://cdn.jsdelivr.net/npm/@freshworks/crayons@4.2.0/dist/crayons/crayons.esm.js');
+  });
+
   it('reports sandbox globals the platform lacks', async () => {
     const result = await broken((root) => appendToServer(root, '\nfunction probeTimer() {\n    setTimeout(probeTimer, 10);\n}\n'));
     expectNewError(result, 'sandbox', /'setTimeout' is not provided by the platform sandbox/);

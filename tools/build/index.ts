@@ -2,6 +2,7 @@
 //
 //   server/server.ts (+ server/src/**) → server/server.js   (rollup cjs, one readable file)
 //   app/src/index.ts (when present)   → app/scripts/app.js  (rollup iife)
+//   app/src/index.html (when present) → app/index.html      (crayons script tags filled in)
 //   test_data/events/onCall{Create,Update}.json → server/test_data/call/ (where `fdk run` looks)
 //
 // npm libraries are never bundled: every package in manifest `dependencies` stays an external
@@ -15,7 +16,7 @@ import * as path from 'path';
 import { rollup, type OutputOptions, type Plugin, type RollupLog } from '@rollup/wasm-node';
 import typescript from '@rollup/plugin-typescript';
 import { checkBuiltCode, type BuiltKind } from './checks';
-import { ToolError, formatBytes, isBareSpecifier, listFiles, manifestDependencies, packageRoot, readManifest, rel } from './platform';
+import { ToolError, formatBytes, isBareSpecifier, listFiles, manifestDependencies, packageRoot, readJson, readManifest, rel } from './platform';
 import { hoistExports, stripLintDirectives } from './shape';
 
 export interface BuiltFile {
@@ -34,13 +35,27 @@ export interface BuildResult {
 export interface BuildOptions {
   /** Receives one line per step; nothing is printed when omitted. */
   log?: (line: string) => void;
+  /**
+   * Where app/index.html loads crayons from: 'cdn' (default; what `npm run build` and
+   * `npm run pack` ship) is the pinned jsDelivr URL, 'local' (`npm start`, the browser tests) is
+   * `/_local/crayons/`, which the local server maps to node_modules/@freshworks/crayons/dist/crayons/.
+   */
+  crayons?: CrayonsSource;
 }
+
+export type CrayonsSource = 'cdn' | 'local';
 
 export const SERVER_ENTRY = 'server/server.ts';
 export const SERVER_OUTPUT = 'server/server.js';
 export const APP_SOURCE_DIR = 'app/src';
 export const APP_ENTRY = 'app/src/index.ts';
 export const APP_OUTPUT = 'app/scripts/app.js';
+export const APP_HTML_SOURCE = 'app/src/index.html';
+export const APP_HTML_OUTPUT = 'app/index.html';
+/** The line in app/src/index.html that the build replaces with crayons' script tags. */
+export const CRAYONS_MARKER = '<!-- crayons -->';
+export const CRAYONS_PACKAGE = '@freshworks/crayons';
+export const CRAYONS_LOCAL_BASE = '/_local/crayons/';
 export const FIXTURES = [
   { from: 'test_data/events/onCallCreate.json', to: 'server/test_data/call/onCallCreate.json' },
   { from: 'test_data/events/onCallUpdate.json', to: 'server/test_data/call/onCallUpdate.json' },
@@ -81,6 +96,12 @@ export async function build(root: string, options: BuildOptions = {}): Promise<B
     outputs.push(built);
     log(`built ${APP_OUTPUT} (${formatBytes(built.bytes)}) from ${APP_ENTRY}`);
   }
+  if (fs.existsSync(path.join(absRoot, APP_HTML_SOURCE))) {
+    const source = options.crayons || 'cdn';
+    const html = writeOutput(absRoot, APP_HTML_OUTPUT, appHtml(absRoot, source));
+    outputs.push(html);
+    log(`built ${APP_HTML_OUTPUT} from ${APP_HTML_SOURCE} (crayons: ${source === 'cdn' ? crayonsCdnBase(absRoot) : CRAYONS_LOCAL_BASE})`);
+  }
 
   const fixtures = FIXTURES.map((f) => copyFixture(absRoot, f.from, f.to));
   for (const f of fixtures) log(`copied ${f.file} (${formatBytes(f.bytes)})`);
@@ -99,11 +120,17 @@ export function buildInputs(root: string): { output: string; sources: string[] }
     listFiles(path.join(root, dir), (f, isDir) => (isDir ? path.basename(f) !== 'node_modules' : f.endsWith('.ts')));
   const out = [{ output: SERVER_OUTPUT, sources: ts('server') }];
   if (hasAppSources(root)) out.push({ output: APP_OUTPUT, sources: ts(APP_SOURCE_DIR) });
+  if (fs.existsSync(path.join(root, APP_HTML_SOURCE))) out.push({ output: APP_HTML_OUTPUT, sources: [path.join(root, APP_HTML_SOURCE)] });
   return out;
 }
 
-/** True when a built file is missing or older than one of its TypeScript sources. */
+/**
+ * True when a built file is missing or older than one of its sources, or when app/index.html
+ * is a local build (crayons from /_local/), which must never be validated or packed as is.
+ */
 export function isBuildStale(root: string): boolean {
+  const html = path.join(root, APP_HTML_OUTPUT);
+  if (fs.existsSync(path.join(root, APP_HTML_SOURCE)) && fs.existsSync(html) && fs.readFileSync(html, 'utf8').includes(CRAYONS_LOCAL_BASE)) return true;
   return buildInputs(root).some(({ output, sources }) => {
     const target = path.join(root, output);
     if (!fs.existsSync(target)) return true;
@@ -189,7 +216,7 @@ function outputOptions(kind: BuiltKind): OutputOptions {
  * settings the platform needs. Written to a temp dir so the project stays untouched.
  */
 function writeTsconfig(root: string, kind: BuiltKind, tmp: string): string {
-  const appTsconfig = path.join(root, 'app/tsconfig.json');
+  const appTsconfig = path.join(root, APP_SOURCE_DIR, 'tsconfig.json');
   const base = kind === 'app' && fs.existsSync(appTsconfig) ? appTsconfig : path.join(root, 'tsconfig.json');
   const config = {
     ...(fs.existsSync(base) ? { extends: base } : {}),
@@ -254,6 +281,46 @@ function writeOutput(root: string, file: string, code: string): BuiltFile {
   const text = code.endsWith('\n') ? code : code + '\n';
   fs.writeFileSync(target, text);
   return { file, bytes: Buffer.byteLength(text) };
+}
+
+/** The crayons version package.json pins (exact), which the CDN URL names. */
+export function crayonsVersion(root: string): string {
+  const pkg = readJson(path.join(root, 'package.json'), 'package.json') as { dependencies?: Record<string, unknown> };
+  const version = pkg.dependencies ? pkg.dependencies[CRAYONS_PACKAGE] : undefined;
+  if (typeof version !== 'string' || !/^\d+\.\d+\.\d+$/.test(version)) {
+    throw new ToolError(
+      `package.json "dependencies" must pin ${CRAYONS_PACKAGE} to an exact version (found ${JSON.stringify(version)}): ` +
+        'the sidebar loads that version from jsDelivr (docs/platform.md "Front end")',
+    );
+  }
+  return version;
+}
+
+/** `https://cdn.jsdelivr.net/npm/@freshworks/crayons@<version>/dist/crayons/`: pinned, never unpkg. */
+export function crayonsCdnBase(root: string): string {
+  return `https://cdn.jsdelivr.net/npm/${CRAYONS_PACKAGE}@${crayonsVersion(root)}/dist/crayons/`;
+}
+
+/** app/src/index.html with its crayons marker replaced by the module and nomodule script tags. */
+function appHtml(root: string, source: CrayonsSource): string {
+  const text = fs.readFileSync(path.join(root, APP_HTML_SOURCE), 'utf8');
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l.trim() === CRAYONS_MARKER);
+  if (at === -1 || lines.filter((l) => l.trim() === CRAYONS_MARKER).length > 1) {
+    throw new ToolError(`${APP_HTML_SOURCE} must hold the line ${CRAYONS_MARKER} exactly once: the build puts crayons' script tags there`);
+  }
+  const base = source === 'cdn' ? crayonsCdnBase(root) : CRAYONS_LOCAL_BASE;
+  const indent = (lines[at] as string).slice(0, (lines[at] as string).indexOf('<'));
+  lines.splice(
+    at,
+    1,
+    `${indent}<script type="module" src="${base}crayons.esm.js"></script>`,
+    `${indent}<script nomodule src="${base}crayons.js"></script>`,
+  );
+  const banner = `<!-- Built by \`npm run build\` (tools/build) from ${APP_HTML_SOURCE}, crayons: ${source}. Edit that file, not this one. -->`;
+  const doctype = /^<!doctype html>\s*/i.exec(text);
+  const body = lines.join('\n');
+  return doctype ? doctype[0].trimEnd() + '\n' + banner + '\n' + body.slice(doctype[0].length) : banner + '\n' + body;
 }
 
 function copyFixture(root: string, from: string, to: string): BuiltFile {

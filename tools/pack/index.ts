@@ -1,6 +1,6 @@
 // `npm run pack`: builds, validates (refuses to pack with any validation error), then writes
 // dist/<package.json name>.zip laid out like `fdk pack`:
-//   manifest.json, README.md, app/** (no TypeScript sources), config/**, .report.json (when
+//   manifest.json, README.md, app/** (never app/src, the sidebar's sources), config/**, .report.json (when
 //   present), and from server/ only *.js files (never server/test_data, .ts or node_modules).
 // Limits: 5 MB in total (uncompressed, the stricter reading) and 2 MB per file under app/.
 import * as fs from 'fs';
@@ -42,7 +42,8 @@ export function packEntries(root: string): string[] {
   const notHidden = (f: string): boolean => !path.basename(f).startsWith('.');
   files.push(
     ...listFiles(path.join(root, 'app'), (f, isDir) =>
-      notHidden(f) && (isDir ? path.basename(f) !== 'node_modules' : !f.endsWith('.ts') && path.basename(f) !== 'tsconfig.json'),
+      notHidden(f) &&
+      (isDir ? path.basename(f) !== 'node_modules' && rel(root, f) !== 'app/src' : !f.endsWith('.ts') && path.basename(f) !== 'tsconfig.json'),
     ).map((f) => rel(root, f)),
   );
   files.push(...listFiles(path.join(root, 'config'), (f) => notHidden(f)).map((f) => rel(root, f)));
@@ -57,7 +58,8 @@ export function packEntries(root: string): string[] {
 export async function pack(root: string, options: PackOptions = {}): Promise<PackResult> {
   const absRoot = path.resolve(root);
   const log = options.log || (() => undefined);
-  await build(absRoot, { log });
+  // always the cdn build: crayons from the pinned jsDelivr URL, never the local server's path
+  await build(absRoot, { log, crayons: 'cdn' });
   const validation = await validate(absRoot, { build: 'never' });
   if (validation.errors.length > 0) {
     throw new PackRefused(`validation found ${validation.errors.length} error(s); not packing`, validation);

@@ -11,10 +11,12 @@
 //   parse         every shipped .js parses with esprima 4 (ES2017)
 //   sandbox       server code uses only the sandbox's globals and console.log/info/error
 //   lint          the platform's ESLint rule list (see lint.ts) over every shipped .js
+//   front-end     app/*.html: {{{appclient}}}, no unpkg, crayons from jsDelivr at the pinned version
 import { build, isBuildStale, type BuildResult } from '../build/index';
 import { sandboxMessages } from '../build/checks';
 import { ToolError, readManifest, shippedJsFiles, type Manifest } from '../build/platform';
 import { checkDependencies, checkHandlers, parseFiles, scanCalls } from './code';
+import { checkFrontEnd } from './front-end';
 import { checkContract, checkIparams, readIparams } from './iparams';
 import { Report, type Issue } from './issues';
 import { lintFiles } from './lint';
@@ -75,6 +77,7 @@ export async function validate(root: string, options: ValidateOptions = {}): Pro
     checkInvocations(manifest, templates, calls.templates, report);
     checkDependencies(absRoot, manifest, calls.requires, report);
   }
+  checkFrontEnd(absRoot, manifest, report);
 
   for (const [kind, list] of [['server', server], ['app', app]] as const) {
     for (const f of list) {

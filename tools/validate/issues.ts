@@ -11,7 +11,8 @@ export type Check =
   | 'contract'
   | 'parse'
   | 'sandbox'
-  | 'lint';
+  | 'lint'
+  | 'front-end';
 
 export interface Issue {
   check: Check;
