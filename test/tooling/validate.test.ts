@@ -90,6 +90,17 @@ describe('validate on broken copies', () => {
     expectNewError(result, 'handlers', /'getCallSummary' .* is not declared in the exports object/);
   });
 
+  it('warns that FDK 9 on Node 18 can no longer be published', async () => {
+    const result = await broken((root) =>
+      editManifest(root, (m) => {
+        m.engines = { node: '18.20.8', fdk: '9.8.2' };
+      }),
+    );
+    expect(baseline.warnings.filter((w) => w.check === 'manifest')).toEqual([]);
+    const messages = result.warnings.filter((w) => w.check === 'manifest').map((w) => w.message);
+    expect(messages).toEqual([expect.stringMatching(/^engines\.node "18\.20\.8" cannot be published/), expect.stringMatching(/^engines\.fdk "9\.8\.2" cannot be published/)]);
+  });
+
   it('reports a secure iparam in a template path', async () => {
     const result = await broken((root) => {
       const requests = readJsonFile<Json>(root, 'config/requests.json');

@@ -72,7 +72,7 @@ export function checkManifest(root: string, manifest: Manifest, report: Report):
     for (const [name, module] of Object.entries(manifest.modules)) checkModule(root, name, module, report);
   }
 
-  checkEngines(manifest, err);
+  checkEngines(manifest, err, warn);
   checkDependencies(root, manifest, report);
 }
 
@@ -185,11 +185,15 @@ export function iconProblem(file: string): string | undefined {
   return undefined;
 }
 
-function checkEngines(manifest: Manifest, err: (message: string) => void): void {
+/** Publishing needs FDK 10.x on Node 24.11.x; FDK 9 / Node 18 is for development only (docs/platform.md "Manifest"). */
+const PUBLISHABLE_ENGINES: Record<string, RegExp> = { node: /^24\.11\.\d+$/, fdk: /^10\.\d+\.\d+$/ };
+
+function checkEngines(manifest: Manifest, err: (message: string) => void, warn: (message: string) => void): void {
   if (!isPlainObject(manifest.engines)) return err('"engines" with "node" and "fdk" versions is required');
   for (const key of ['node', 'fdk']) {
     const value = manifest.engines[key];
     if (typeof value !== 'string' || value.trim() === '') err(`engines.${key} is required`);
+    else if (!(PUBLISHABLE_ENGINES[key] as RegExp).test(value)) warn(`engines.${key} "${value}" cannot be published: the Marketplace needs Node 24.11.x and FDK 10.x`);
   }
 }
 
