@@ -12,6 +12,7 @@ export type ReadStep =
   | { kind: 'link'; mayCreate: boolean }
   | { kind: 'read_csat' }
   | { kind: 'verify_notes' }
+  | { kind: 'verify_moved' }
   | { kind: 'conversation_status' };
 
 export type WriteStep =
@@ -60,6 +61,7 @@ export function planReads(state: RunState, d: Decision): ReadStep[] {
   if (linkDue(state, d)) reads.push({ kind: 'link', mayCreate: mayCreate(record, d) });
   if (csatReadDue(record, d)) reads.push({ kind: 'read_csat' });
   if (notesCheckDue(record, d)) reads.push({ kind: 'verify_notes' });
+  if (movedCheckDue(record)) reads.push({ kind: 'verify_moved' });
   if (statusReadDue(state, d)) reads.push({ kind: 'conversation_status' });
   return reads;
 }
@@ -95,9 +97,14 @@ function afterSummaryWrites(state: RunState, d: Decision, summaryNow: boolean): 
   return writes.filter((w): w is WriteStep => w !== null);
 }
 
+/** The moved note's answer was lost: the old conversation is read before it is written again. */
+function movedCheckDue(record: CallRecord): boolean {
+  return record.uncertain.indexOf('moved') >= 0 && record.movedFrom !== null;
+}
+
 /** Rule "a re-linked note leaves a trace": the old conversation gets a short moved note, after the summary is in the new one. */
 function movedNoteDue(record: CallRecord): boolean {
-  return record.movedFrom !== null && record.movedFrom !== record.link.conversationId;
+  return record.movedFrom !== null && record.movedFrom !== record.link.conversationId && record.uncertain.indexOf('moved') < 0;
 }
 
 /** After the resolve, in the same run or a later one. */
@@ -281,5 +288,5 @@ function asLinked(state: RunState): RunState {
 }
 
 export function isWrite(step: Step): step is WriteStep {
-  return ['link', 'read_csat', 'verify_notes', 'conversation_status'].indexOf(step.kind) < 0;
+  return ['link', 'read_csat', 'verify_notes', 'verify_moved', 'conversation_status'].indexOf(step.kind) < 0;
 }

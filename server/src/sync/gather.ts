@@ -1,13 +1,14 @@
 // Gather: the reads a run's steps need, in order, each result applied to the run's state by
 // transitions.ts (docs/architecture.md "The pipeline"). No writes to Freshchat here; the only
 // storage touched is the agent cache, read when a note needs its author.
+import { ApiError } from '../clients/api-error';
 import { parseIdentifyingLine } from '../domain/render-note';
 import { callerPhone } from './call-input';
 import { chooseConversation } from './choose-conversation';
 import { followUpsOwed, planWrites, type Decision, type ReadStep, type RunState } from './decide';
 import type { SyncDeps } from './deps';
 import { resolveAuthor } from './author';
-import { applyCsatRead, applyLink, applyStatusRead, applyVerification, type Author } from './transitions';
+import { applyCsatRead, applyLink, applyMovedCheck, applyStatusRead, applyVerification, type Author } from './transitions';
 import type { AppCache } from '../state/store';
 
 /** What the writes need beyond the record, found while gathering. */
@@ -52,6 +53,10 @@ const READS: Record<ReadStep['kind'], Reader> = {
     const owed = followUpsOwed(state.record, d, true);
     return asked({ record: applyVerification(state.record, d.input, notes, owed, deps.settings), conversationStatus: state.conversationStatus });
   },
+  verify_moved: async (state, _read, d, deps) => {
+    const found = await movedNoteFound(deps, state.record.movedFrom as string, d.input.rootId);
+    return asked({ record: applyMovedCheck(state.record, found), conversationStatus: state.conversationStatus });
+  },
   conversation_status: async (state, _read, _d, deps) => {
     if (state.record.link.state !== 'linked') return { state, asked: false };
     // Linking just read the conversation: its status is known without asking again.
@@ -63,6 +68,16 @@ const READS: Record<ReadStep['kind'], Reader> = {
 
 function asked(state: RunState): { state: RunState; asked: boolean } {
   return { state, asked: true };
+}
+
+/** Whether the old conversation holds the call's moved note; a conversation that is gone needs none. */
+async function movedNoteFound(deps: SyncDeps, conversationId: string, rootId: string): Promise<boolean> {
+  try {
+    return (await notesOfCall(deps, conversationId, rootId)).some((n) => n.kind === 'moved');
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'not_found') return true;
+    throw err;
+  }
 }
 
 /** The app's notes of one call among the conversation's latest messages, by their identifying line. */

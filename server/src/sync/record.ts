@@ -35,7 +35,7 @@ export const SUMMARY_STATES = ['none', 'written'] as const;
 export const RESOLUTION_STATES = ['none', 'resolved', 'reopened', 'kept_open'] as const;
 export const CSAT_STATES = ['unknown', 'none', 'waiting', 'known', 'posted', 'unconfirmed', 'noted', 'refused', 'gave_up'] as const;
 /** The writes whose answer was lost: they may have happened, and are checked before they are redone. */
-export const UNCERTAIN_WRITES = ['summary', 'resolve', 'reopen', 'conversation', 'user'] as const;
+export const UNCERTAIN_WRITES = ['summary', 'resolve', 'reopen', 'conversation', 'user', 'moved'] as const;
 export const STATUSES = ['pending', 'synced', 'unlinked', 'retrying', 'failed', 'skipped'] as const;
 
 export type LinkState = (typeof LINK_STATES)[number];

@@ -275,13 +275,14 @@ const UNCERTAIN_OF: Partial<Record<WriteStep['kind'], UncertainWrite>> = {
   post_summary: 'summary',
   resolve: 'resolve',
   reopen: 'reopen',
+  post_moved: 'moved',
 };
 
 /** A write failed: what it may have done is marked to be checked before it is redone. */
 export function applyWriteFailure(record: CallRecord, step: WriteStep, failure: FailureInfo, now: number): CallRecord {
   const next = copy(record);
   if (step.kind === 'post_csat') return csatFailed(next, failure);
-  if (step.kind === 'post_moved') return movedNoteFailed(next, failure);
+  if (step.kind === 'post_moved') return movedNoteFailed(next, failure, now);
   if (failure.code === 'not_found' && next.link.by === 'app') return relinkAfterGone(next);
   return MAY_HAVE_ACTED.indexOf(failure.code) < 0 ? next : markUncertain(next, step, now);
 }
@@ -293,13 +294,19 @@ function markUncertain(next: CallRecord, step: WriteStep, now: number): CallReco
   return step.kind === 'post_follow_up' ? withUncertainItems(next, step.items) : next;
 }
 
-/**
- * The old conversation is gone (nothing to tell), or the moved note's answer was lost: it is
- * taken as written, since a second "moved" line is worse than none and cannot be checked cheaply.
- */
-function movedNoteFailed(record: CallRecord, failure: FailureInfo): CallRecord {
-  if (failure.code === 'not_found' || MAY_HAVE_ACTED.indexOf(failure.code) >= 0) record.movedFrom = null;
-  return record;
+/** The old conversation is gone: nothing to tell. A lost answer is checked before the note is redone. */
+function movedNoteFailed(record: CallRecord, failure: FailureInfo, now: number): CallRecord {
+  if (failure.code === 'not_found') record.movedFrom = null;
+  return MAY_HAVE_ACTED.indexOf(failure.code) < 0 ? record : markUncertain(record, { kind: 'post_moved' }, now);
+}
+
+/** The old conversation's latest notes, read because the moved note's answer was lost. */
+export function applyMovedCheck(record: CallRecord, found: boolean): CallRecord {
+  const next = copy(record);
+  next.uncertain = next.uncertain.filter((w) => w !== 'moved');
+  if (next.uncertain.length === 0 && next.uncertainFollowUps.length === 0) next.uncertainAt = null;
+  if (found) next.movedFrom = null;
+  return next;
 }
 
 function csatFailed(record: CallRecord, failure: FailureInfo): CallRecord {

@@ -4,7 +4,8 @@
 // outcome, moving a written note.
 import type { InvocationResult } from '../../../tools/runtime';
 import type { ActionAnswer, CallerConversations, CallSyncView, ConversationCalls } from '../../../server/src/methods/contract';
-import { appNotes, conversation, csatPosts, record, replay, SEED, sequence, renamed, startScenarioApp, type LocalApp } from '../../support/scenario';
+import { advance, appNotes, conversation, csatPosts, record, replay, SEED, sequence, renamed, startScenarioApp, type LocalApp } from '../../support/scenario';
+import { pendingWork } from '../../support/pending-work';
 
 const CALL = 25847696;
 const { jordanOpen, jordanResolved, sam } = SEED.conversations;
@@ -224,5 +225,40 @@ describe('the card on a live call', () => {
     await replay(app, renamed(sequence('answered-inbound'), { [CALL]: 25849102 }));
     expect(appNotes(app, sam, { callId: 25849102, kind: 'summary' })).toHaveLength(1);
     expect(appNotes(app, jordanOpen, { callId: 25849102 })).toEqual([]);
+  });
+});
+
+describe('a re-link whose writes fail midway', () => {
+  let app: LocalApp;
+  beforeEach(async () => {
+    app = await startScenarioApp();
+    await replay(app, 'answered-inbound');
+  });
+  afterEach(() => app.stop());
+
+  test.each([
+    ['the summary is refused with a 503 (not written)', { status: 503 }],
+    ['the summary is written but its answer is lost', { afterAction: true, status: 503 }],
+    ['the moved note is refused with a 503', { status: 503, skip: 1 }],
+  ])('%s: the deferred work finishes the move, nothing written twice', async (_label, fault) => {
+    const spec = Object.assign({ method: 'POST', path: /\/messages$/, times: 1 }, fault) as { skip?: number };
+    if (spec.skip) {
+      // let the summary through, fail the moved note after it
+      app.standins.freshchat.injectFault({ method: 'POST', path: '/v2/conversations/' + jordanResolved + '/messages', delayMs: 1, times: 1 });
+      delete spec.skip;
+    }
+    app.standins.freshchat.injectFault(spec as never);
+    const moved = await answer<ActionAnswer>(app, 'relinkCall', { callId: CALL, conversationId: jordanResolved });
+    expect(moved.code).toBe('deferred');
+    expect(moved.view.status).toBe('retrying');
+    // a re-link is refused while its lost write is being checked, or while the move is unfinished
+    const again = await refusal(app, 'relinkCall', { callId: CALL, conversationId: sam });
+    expect(again.status).toBe(409);
+    await advance(app, 10 * 60_000);
+    expect(appNotes(app, jordanResolved, { callId: CALL, kind: 'summary' })).toHaveLength(1);
+    expect(appNotes(app, jordanOpen, { callId: CALL, kind: 'moved' })).toHaveLength(1);
+    expect(appNotes(app, sam, { callId: CALL })).toEqual([]);
+    expect(record(app, CALL)).toMatchObject({ status: 'synced', movedFrom: null, link: { conversationId: jordanResolved } });
+    expect(pendingWork(app)).toEqual([]);
   });
 });

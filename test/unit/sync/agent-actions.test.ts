@@ -2,7 +2,7 @@
 // (docs/architecture.md "Re-link" and "Retry"): re-linking before and after the summary, the moved
 // note, what a posted rating does, Retry clearing a permanent failure, the live-call link.
 import { decide, planWrites } from '../../../server/src/sync/decide';
-import { applyRelink, applyRetry, applyWrite, applyWriteFailure, relinkRefusal } from '../../../server/src/sync/transitions';
+import { applyMovedCheck, applyRelink, applyRetry, applyWrite, applyWriteFailure, relinkRefusal } from '../../../server/src/sync/transitions';
 import { decision, input, linked, NOW, record, settings, state } from './run-state';
 
 const TARGET = { conversationId: 'c2', userId: 'u1' };
@@ -90,15 +90,28 @@ describe('the moved note', () => {
   });
 
   test.each([
-    ['not_found', null],
-    ['timeout', null],
-    ['server', null],
-    ['rate_limited', 'c1'],
-    ['auth', 'c1'],
-  ])('failed with %s: movedFrom %s', (code, left) => {
+    ['not_found', null, []],
+    ['timeout', 'c1', ['moved']],
+    ['server', 'c1', ['moved']],
+    ['rate_limited', 'c1', []],
+    ['auth', 'c1', []],
+  ])('failed with %s: movedFrom %s, uncertain %j', (code, left, uncertain) => {
     const start = linked({ summary: 'written', movedFrom: 'c1', link: { conversationId: 'c2' } }).record;
     const next = applyWriteFailure(start, { kind: 'post_moved' }, { code, reason: 'x', status: 0, transient: code === 'rate_limited' }, NOW);
     expect(next.movedFrom).toBe(left);
+    expect(next.uncertain).toEqual(uncertain);
+  });
+
+  test('a lost answer is checked in the old conversation before the note is written again', () => {
+    const lost = linked({ summary: 'written', resolution: 'resolved', movedFrom: 'c1', uncertain: ['moved'], uncertainAt: NOW - 120000, link: { conversationId: 'c2' } });
+    const steps = decide(lost, decision()).map((s) => s.kind);
+    expect(steps).toContain('verify_moved');
+    expect(steps).not.toContain('post_moved');
+    const found = applyMovedCheck(lost.record, true);
+    expect(found).toMatchObject({ movedFrom: null, uncertain: [], uncertainAt: null });
+    const missing = { record: applyMovedCheck(lost.record, false), conversationStatus: 'resolved' };
+    expect(missing.record.movedFrom).toBe('c1');
+    expect(planWrites(missing, decision()).map((w) => w.kind)).toContain('post_moved');
   });
 });
 
