@@ -240,6 +240,7 @@ describe('a re-link whose writes fail midway', () => {
     ['the summary is refused with a 503 (not written)', { status: 503 }],
     ['the summary is written but its answer is lost', { afterAction: true, status: 503 }],
     ['the moved note is refused with a 503', { status: 503, skip: 1 }],
+    ['the moved note is written but its answer is lost', { afterAction: true, status: 503, skip: 1 }],
   ])('%s: the deferred work finishes the move, nothing written twice', async (_label, fault) => {
     const spec = Object.assign({ method: 'POST', path: /\/messages$/, times: 1 }, fault) as { skip?: number };
     if (spec.skip) {
