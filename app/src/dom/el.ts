@@ -55,6 +55,23 @@ export function text(value: string): Text {
   return document.createTextNode(value);
 }
 
+/**
+ * Moves the focus to `node`. A crayons component takes it through its setFocus method (the
+ * control is inside its shadow root: focus() on the host element does nothing); if that fails,
+ * the reason is kept on the element for whoever debugs it.
+ */
+export function focusEl(node: Element): Promise<void> {
+  const target = node as HTMLElement & { setFocus?: () => Promise<unknown> };
+  if (typeof target.setFocus !== 'function') {
+    target.focus();
+    return Promise.resolve();
+  }
+  return target.setFocus().then(
+    () => undefined,
+    (err: unknown) => target.setAttribute('data-focus-error', String(err)),
+  );
+}
+
 /** Replaces everything in `root` with `nodes`. */
 export function replace(root: HTMLElement, nodes: Child[]): void {
   while (root.firstChild) root.removeChild(root.firstChild);
