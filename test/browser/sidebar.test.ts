@@ -143,6 +143,22 @@ async function tabTo(p: Page, frame: Frame, id: string): Promise<void> {
   throw new Error('#' + id + ' is not reachable with Tab');
 }
 
+/** A call still in progress in the stand-in Freshcaller: a seeded call's caller, a new id (test/integration/sidebar/card-methods.test.ts). */
+function addLiveCall(from: string, id: number, callerNumber?: string): void {
+  const seeded = session.standins.freshcaller.state.calls.find((c) => String(c.id) === from);
+  type Participant = { call_id: number; call_status: number; participant_type: string; caller_number: string | null };
+  const call = JSON.parse(JSON.stringify(seeded)) as { id: number; participants: Participant[]; bill_duration: number | null; recording: unknown };
+  call.id = id;
+  call.bill_duration = null;
+  call.recording = null;
+  for (const participant of call.participants) {
+    participant.call_id = id;
+    participant.call_status = 8; // in progress
+    if (callerNumber && participant.participant_type === 'Customer') participant.caller_number = callerNumber;
+  }
+  session.standins.freshcaller.addCall(call as never);
+}
+
 async function resetAll(): Promise<void> {
   const response = await fetch(dev.url + 'api/reset', { method: 'POST' });
   expect(response.status).toBe(200);
@@ -313,6 +329,21 @@ describe('re-linking moves the note', () => {
     expect(await old.frame.textContent('p.moved')).toBe(`Call ${ANSWERED} was moved to conversation ${short(jordanResolved)}.`);
     await shot(old.page, old.frame, 'pane-after-move');
   });
+
+  test('a second call moved out (from another agent\'s card): the old pane counts them', async () => {
+    const TRANSFER = '25847740';
+    expect(storedLink(TRANSFER)).toBe(jordanOpen);
+    await session.advanceClock(1); // a minute after the first move: the notes' times tell them apart
+    const response = await fetch(dev.url + '_local/placement/conversation_card/invoke', { method: 'POST', body: JSON.stringify({ name: 'relinkCall', args: { callId: TRANSFER, conversationId: jordanResolved } }) });
+    expect(((await response.json()) as { ok: boolean }).ok).toBe(true);
+    expect(notes(jordanOpen, { kind: 'moved' }).map((n) => n.callId).sort()).toEqual([ANSWERED, TRANSFER].sort());
+    const { frame } = await openPane(jordanOpen);
+    expect(await paneCallIds(frame)).toEqual(expectedPaneCalls(jordanOpen));
+    expect(await frame.textContent('p.moved')).toBe('2 calls were moved to other conversations.');
+    const now = await openPane(jordanResolved);
+    expect(await paneCallIds(now.frame)).toEqual(expectedPaneCalls(jordanResolved));
+    expect((await paneCallIds(now.frame)).sort()).toEqual([ANSWERED, TRANSFER].sort());
+  });
 });
 
 // --- a live call -------------------------------------------------------------------------------
@@ -320,16 +351,7 @@ describe('re-linking moves the note', () => {
 describe('a live call', () => {
   beforeAll(async () => {
     await resetAll();
-    const seeded = session.standins.freshcaller.state.calls.find((c) => String(c.id) === ANSWERED);
-    const call = JSON.parse(JSON.stringify(seeded)) as { id: number; participants: Array<{ call_id: number; call_status: number }>; bill_duration: number | null; recording: unknown };
-    call.id = LIVE;
-    call.bill_duration = null;
-    call.recording = null;
-    for (const participant of call.participants) {
-      participant.call_id = LIVE;
-      participant.call_status = 8; // in progress
-    }
-    session.standins.freshcaller.addCall(call as never);
+    addLiveCall(ANSWERED, LIVE);
   });
 
   test('the card says where the outcome will go and why, then refreshes on call.ended with what was written', async () => {
@@ -350,6 +372,15 @@ describe('a live call', () => {
     });
     expect(await frame.textContent('#target-heading')).toBe('Written to');
     expect(await invokes(p, 'getCallSync')).toBe(2);
+    // two call.ended in a row while the first reload runs: one more read, not two
+    await p.evaluate(() => {
+      const button = document.getElementById('call-ended') as HTMLButtonElement;
+      button.click();
+      button.click();
+    });
+    await p.locator('#client-log li', { hasText: 'event call.ended' }).nth(2).waitFor();
+    await p.waitForTimeout(500);
+    expect(await invokes(p, 'getCallSync')).toBe(3);
   });
 
   test('a spent budget refuses the Link in words; the picker stays, and Link works once the minute is over', async () => {
@@ -465,6 +496,19 @@ describe('refusals', () => {
     expect(await paneCallIds(frame)).toEqual(expectedPaneCalls(sam));
   });
 
+  test('a conversation gone from Freshchat: the pane says so in words, as a refusal rather than a hiccup', async () => {
+    session.standins.freshchat.injectFault({ method: 'GET', path: /\/messages/, status: 404, times: Infinity });
+    try {
+      const { page: p, frame } = await openPane(jordanResolved);
+      expect(await frame.textContent('.state.error strong')).toBe('Request refused');
+      expect(await frame.getAttribute('.state.error fw-inline-message', 'type')).toBe('error');
+      expect(await p.locator('#client-log li', { hasText: 'request.invoke getConversationCalls → error 404' }).count()).toBe(1);
+      expect(await notices(p, 'danger')).toHaveLength(1);
+    } finally {
+      session.standins.freshchat.clearFaults();
+    }
+  });
+
   test('the platform timing a server method out (504): a Timed out notice, and the picker does not open', async () => {
     const { page: p, frame } = await openCard(MISSED);
     await p.route('**/_local/placement/conversation_card/invoke', (route) =>
@@ -476,6 +520,97 @@ describe('refusals', () => {
     expect(await frame.locator('fw-select').count()).toBe(0);
     expect(await frame.getAttribute('#relink-open', 'disabled')).toBeNull();
     await p.unroute('**/_local/placement/conversation_card/invoke');
+  });
+});
+
+// --- what else the card and the pane tell ---------------------------------------------------------
+
+describe('what else the card and the pane tell', () => {
+  beforeAll(() => resetAll());
+  afterEach(() => session.standins.freshchat.clearFaults());
+
+  test('a delayed sync: the card tells it apart from a failure, with when the app tries again by itself', async () => {
+    session.standins.freshchat.injectFault({ method: 'POST', path: /\/messages$/, status: 429, times: Infinity });
+    const voicemail = session.samples.find((s) => s.name === 'voicemail') as { events: unknown[] };
+    for (let index = 0; index < voicemail.events.length; index += 1) await session.simulate('voicemail', index);
+    const record = session.runtime.store('freshcaller').peek('call:25847710') as { failure: { permanent: boolean; nextAt: number | null } };
+    expect(record.failure).toMatchObject({ permanent: false });
+    expect(record.failure.nextAt).toEqual(expect.any(Number));
+    const { page: p, frame } = await openCard('25847710');
+    expect(await statusOf(frame)).toBe('Retrying');
+    const message = frame.locator('fw-inline-message[type="warning"]');
+    expect(await message.locator('strong').textContent()).toBe('Sync delayed: ');
+    expect(await message.locator('.next').textContent()).toBe('The app tries again by itself at ');
+    expect(await message.locator('.next fw-format-date').getAttribute('date')).toBe(new Date(record.failure.nextAt as number).toISOString());
+    expect(await frame.locator('#pending-heading').textContent()).toBe('Still to do');
+    await shot(p, frame, 'card-retrying');
+  });
+
+  test('two Freshchat users share the caller\'s number: the live card flags it', async () => {
+    session.standins.freshchat.addUser({ phone: '+14155550123', first_name: 'Jo' } as never);
+    addLiveCall(ANSWERED, 25849201);
+    const { frame } = await openCard(25849201);
+    expect(await statusOf(frame)).toBe('Live call');
+    expect(await frame.textContent('.block fw-inline-message[type="warning"]')).toBe('2 users share this number: check that this is the right person.');
+  });
+
+  test('a caller with many conversations: the picker lists the 10 newest and says so; a conversation gone meanwhile is refused in words', async () => {
+    const samUser = SEED.users.sam;
+    const added: string[] = [];
+    for (let i = 0; i < 11; i += 1) {
+      added.push(session.standins.freshchat.addConversation({ conversation_id: 'c0c00000-0000-4000-8000-0000000001' + String(i).padStart(2, '0'), users: [{ id: samUser }], status: i % 2 ? 'resolved' : 'new' } as never).conversation_id);
+    }
+    addLiveCall(MISSED, 25849301);
+    const { page: p, frame } = await openCard(25849301);
+    await frame.locator('#relink-open').click();
+    await waitForHydrated(frame, 'fw-select');
+    expect(await frame.textContent('.picker p.muted')).toMatch(/^Showing the 10 newest conversations of this caller\.$/);
+    await frame.locator('fw-select').click();
+    const options = frame.locator('fw-select fw-list-options fw-select-option');
+    await options.first().waitFor();
+    expect(await options.count()).toBe(10);
+    const texts = await options.evaluateAll((els) => els.map((e) => String((e as unknown as { text: string }).text)));
+    const free = texts.find((t) => t.indexOf('(linked now)') < 0) as string;
+    const target = added.concat([sam]).find((id) => free.indexOf(short(id)) >= 0) as string;
+    await options.filter({ hasText: short(target) }).click();
+    await p.keyboard.press('Escape');
+    session.standins.freshchat.injectFault({ method: 'GET', path: new RegExp('/conversations/' + target + '$'), status: 404, times: Infinity });
+    await frame.locator('#relink-confirm').click();
+    await p.locator('#notices .notice[data-type="danger"]').waitFor();
+    const [refused] = await notices(p, 'danger');
+    expect(refused).toMatch(/^Request refused: /);
+    expect(storedLink('25849301')).not.toBe(target);
+    expect(await frame.locator('fw-select').count()).toBe(1); // the picker stays for another choice
+  });
+
+  test('a caller with a Freshchat user but no conversation: the picker says there is none to link to', async () => {
+    session.standins.freshchat.addUser({ phone: '+14155550166', first_name: 'Quinn' } as never);
+    addLiveCall(ANSWERED, 25849401, '+14155550166');
+    const { page: p, frame } = await openCard(25849401);
+    expect(await statusOf(frame)).toBe('Not linked');
+    await frame.locator('#relink-open').click();
+    await frame.getByText('This caller has no Freshchat conversations.').waitFor();
+    expect(await invokes(p, 'listCallerConversations')).toBe(1);
+  });
+
+  test('a long conversation: the pane says only its most recent notes were read', async () => {
+    for (let i = 0; i < 151; i += 1) {
+      session.standins.freshchat.addMessage(sam, { actor_type: 'user', actor_id: SEED.users.sam, message_parts: [{ text: { content: 'message ' + i } }] } as never);
+    }
+    const { frame } = await openPane(sam);
+    expect(await frame.textContent('#panel > fw-inline-message')).toBe('This conversation is long: only its most recent notes were read.');
+  });
+
+  test('a call Freshcaller does not know: the card says so and offers nothing to do', async () => {
+    session.standins.freshcaller.injectFault({ method: 'GET', path: /\/calls\/25847720/, status: 404, times: Infinity });
+    try {
+      const { frame } = await openCard('25847720');
+      expect(await statusOf(frame)).toBe('Unknown call');
+      expect(await frame.locator('fw-button').count()).toBe(0);
+      expect(session.runtime.store('freshcaller').peek('call:25847720')).toBeUndefined();
+    } finally {
+      session.standins.freshcaller.clearFaults();
+    }
   });
 });
 
@@ -514,9 +649,9 @@ describe("the stand-in platform client's rules, with the real app", () => {
   });
 
   test('crayons components hydrate in both placements (each has its shadow root)', async () => {
-    const card = await openCard(MISSED);
-    expect(await waitForHydrated(card.frame, 'fw-label, fw-button, fw-format-date')).toBeGreaterThan(3);
-    const pane = await openPane(sam);
-    expect(await waitForHydrated(pane.frame, 'fw-pill, fw-button, fw-format-date')).toBeGreaterThanOrEqual(3);
+    const card = await openCard(ANSWERED);
+    for (const tag of ['fw-label', 'fw-format-date']) expect([tag, await waitForHydrated(card.frame, tag)]).toEqual([tag, expect.any(Number)]);
+    const pane = await openPane(jordanResolved);
+    for (const tag of ['fw-button']) expect([tag, await waitForHydrated(pane.frame, tag)]).toEqual([tag, expect.any(Number)]);
   });
 });
