@@ -69,9 +69,15 @@ afterEach(() => {
 
 // --- helpers ----------------------------------------------------------------------------------
 
+/** Records the page's coverage and checks what the stand-in client saw: no platform rule broken, the frame within 700 px. */
 async function closePage(): Promise<void> {
   if (!page) return;
   await recordPageCoverage(page, appCopy);
+  if ((await page.locator('#app-frame').count()) > 0) {
+    expect(await page.locator('#problems li').allTextContents()).toEqual([]);
+    const height = await page.evaluate(() => (document.getElementById('app-frame') as HTMLIFrameElement).getBoundingClientRect().height);
+    expect(height).toBeLessThanOrEqual(700);
+  }
   await page.close();
   page = null;
 }
@@ -244,6 +250,16 @@ describe('the sample calls, replayed through the app', () => {
     await reloaded.locator('#refresh').click();
     await p.locator('#client-log li', { hasText: 'request.invoke getConversationCalls → answer' }).waitFor();
     expect(await paneCallIds(reloaded)).toEqual(expectedPaneCalls(jordanOpen));
+    // a double click on Refresh reads once
+    await reloaded.evaluate(() => {
+      const button = document.getElementById('refresh') as HTMLElement;
+      button.click();
+      button.click();
+    });
+    await p.locator('#client-log li', { hasText: 'request.invoke getConversationCalls → answer' }).nth(1).waitFor();
+    await reloaded.waitForSelector('li.call');
+    await p.waitForTimeout(300);
+    expect(await invokes(p, 'getConversationCalls')).toBe(2);
   });
 
   test('an unreadable cached answer is dropped and read afresh', async () => {
@@ -431,7 +447,7 @@ describe('a failed call', () => {
     expect(await statusOf(frame)).toBe('Failed');
     const message = frame.locator('fw-inline-message[type="error"]');
     const reason = (session.runtime.store('freshcaller').peek('call:' + MISSED) as { failure: { reason: string } }).failure.reason;
-    expect(await message.textContent()).toContain('Sync failed: ' + reason);
+    expect(await message.textContent()).toContain('Sync failed: ' + reason.replace(/\.?$/, '.') + ' Nothing retries');
     expect(await message.locator('.next').textContent()).toBe('Nothing retries this by itself: fix the cause, then press Retry.');
     await shot(p, frame, 'card-failed');
   });

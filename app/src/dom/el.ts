@@ -10,7 +10,7 @@ export interface ElOptions {
 
 export type Child = Node | null | false;
 
-export function el(tag: string, options: ElOptions = {}, children: Child[] = []): HTMLElement {
+export function el(tag: string, options: ElOptions, children: Child[] = []): HTMLElement {
   const node = document.createElement(tag);
   if (options.className) node.className = options.className;
   if (options.text !== undefined) node.textContent = options.text;
