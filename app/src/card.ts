@@ -4,7 +4,7 @@
 import type { CallSyncView } from '../../server/src/methods/contract';
 import { callServer, notify, readData, type Client } from './client';
 import { button, cardNodes, pickerNodes, setBusy } from './dom/card';
-import { replace } from './dom/el';
+import { focusEl, replace } from './dom/el';
 import { emptyState, errorState, loadingState } from './dom/states';
 import { actionNotice, type Action } from './view/actions';
 import { cardModel } from './view/card-view';
@@ -81,12 +81,12 @@ export function retry(state: CardState, node: HTMLElement): Promise<void> {
   return runAction(state, 'retryCallSync', { callId: state.view.callId }).then((o) => afterAction(state, 'retry', node, o));
 }
 
-function closePicker(state: CardState): void {
+function closePicker(state: CardState): Promise<void> {
   state.choice = '';
   const slot = state.root.querySelector('#relink');
   if (slot) replace(slot as HTMLElement, []);
   const opener = state.root.querySelector('#relink-open');
-  if (opener) (opener as HTMLElement).focus();
+  return opener ? focusEl(opener) : Promise.resolve();
 }
 
 function choose(state: CardState, value: string): void {
@@ -113,6 +113,6 @@ export function openRelink(state: CardState, node: HTMLElement): Promise<void> {
     const handlers = { choose: (v: string) => choose(state, v), link: (b: HTMLElement) => link(state, b), cancel: () => closePicker(state) };
     replace(slot as HTMLElement, pickerNodes(pickerModel(outcome.value, formatTime), handlers));
     const select = slot.querySelector('fw-select');
-    if (select) (select as HTMLElement).focus();
+    return select ? focusEl(select) : undefined;
   });
 }

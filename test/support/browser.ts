@@ -103,14 +103,17 @@ export async function frameCoverage(frame: Frame): Promise<Record<string, unknow
   return coverage ? (coverage as Record<string, unknown>) : undefined;
 }
 
-/** Records the coverage of every frame of `page` that ran instrumented app/scripts code (tools/coverage). */
-export async function recordPageCoverage(page: Page): Promise<number> {
+/**
+ * Records the coverage of every frame of `page` that ran instrumented app/scripts code
+ * (tools/coverage); `servedFrom` is the project copy the app was served from, when not ROOT.
+ */
+export async function recordPageCoverage(page: Page, servedFrom: string = ROOT): Promise<number> {
   const { recordAppCoverage } = await import('../../tools/coverage/shipped-coverage');
   let recorded = 0;
   for (const frame of page.frames()) {
     const coverage = await frameCoverage(frame).catch(() => undefined);
     if (!coverage) continue;
-    recordAppCoverage(ROOT, coverage);
+    recordAppCoverage(ROOT, coverage, servedFrom);
     recorded += 1;
   }
   return recorded;

@@ -38,4 +38,17 @@ describe('app/scripts coverage', () => {
     expect(report.failures).toEqual([]);
     expect(report.pct).toEqual({ statements: 100, branches: 100, functions: 100, lines: 100 });
   });
+
+  test('an app served from a project copy is recorded under this project\'s app/scripts, merged with its other runs', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'app-cov-copy-'));
+    try {
+      recordAppCoverage(root, run(code, join(copy, 'app', 'scripts', 'app.js'), 'pick(1);'), copy);
+      recordAppCoverage(root, run(code, join(root, 'app', 'scripts', 'app.js'), 'pick(-1); unused();'));
+      const report = reportAppCoverage(root);
+      expect(report.files).toBe(2);
+      expect(report.pct).toEqual({ statements: 100, branches: 100, functions: 100, lines: 100 });
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
 });

@@ -28,12 +28,20 @@ export function recordShippedCoverage(root: string, coverage: Record<string, unk
 
 /**
  * Saves the window.__coverage__ of a browser page, keeping only the shipped app/scripts files
- * (a test's fixture app is not the app).
+ * (a test's fixture app is not the app). `servedFrom`: the project copy the page's app was built
+ * and served from (the browser tests build app/ with crayons from the local server into a temp
+ * copy, so the project's own app/index.html stays the shippable one); its app/scripts files are
+ * the same build of the same sources and are recorded under this project's app/scripts paths.
  */
-export function recordAppCoverage(root: string, coverage: Record<string, unknown> | undefined): void {
-  const scripts = resolve(root, 'app', 'scripts') + sep;
+export function recordAppCoverage(root: string, coverage: Record<string, unknown> | undefined, servedFrom: string = root): void {
+  const scripts = resolve(servedFrom, 'app', 'scripts') + sep;
+  const ownScripts = resolve(root, 'app', 'scripts') + sep;
   const shipped: Record<string, unknown> = {};
-  for (const [file, data] of Object.entries(coverage || {})) if (resolve(file).startsWith(scripts)) shipped[file] = data;
+  for (const [file, data] of Object.entries(coverage || {})) {
+    if (!resolve(file).startsWith(scripts)) continue;
+    const own = ownScripts + resolve(file).slice(scripts.length);
+    shipped[own] = Object.assign({}, data as Record<string, unknown>, { path: own });
+  }
   writeRaw(appCoverageDir(root), shipped);
 }
 

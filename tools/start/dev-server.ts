@@ -1,8 +1,10 @@
 // The local server `npm start` runs at http://localhost:10001/, like `fdk run` (README "The local
 // page"): the overview, /web/test, /notes, /custom_configs, the two placements with a stand-in
 // platform client, and the JSON API those pages call. Listens on 127.0.0.1 only.
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { describeInvocation, formatAccount, type EventAccount } from './account';
 import { APPCLIENT_URL, AssetServer, CRAYONS_URL, type Asset } from './assets';
 import { renderCustomConfigsPage, saveIparams } from './custom-configs';
@@ -143,6 +145,7 @@ async function handle(session: LocalSession, assets: AssetServer, req: IncomingM
   if (render) return writeHtml(res, 200, render(session));
   if (path === '/notes') return getNotes(session, res, url);
   if (path === '/api/state') return writeJson(res, 200, snapshot(session));
+  if (path === '/favicon.ico') return sendFavicon(session, res);
   if (path.startsWith('/placements/')) return getPlacement(session, res, url);
   return getAsset(session, assets, res, url);
 }
@@ -196,6 +199,17 @@ function getAsset(session: LocalSession, assets: AssetServer, res: ServerRespons
   if (!asset) return writeJson(res, 404, { error: 'not found: ' + path });
   res.writeHead(200, { 'Content-Type': asset.type, 'Cache-Control': 'no-store' });
   res.end(asset.body);
+}
+
+/** Browsers ask every page for /favicon.ico: the app's own icon, so no page logs a 404. */
+function sendFavicon(session: LocalSession, res: ServerResponse): void {
+  const icon = join(session.appRoot, 'app', 'styles', 'images', 'icon.svg');
+  if (!existsSync(icon)) {
+    res.writeHead(204, { 'Cache-Control': 'no-store' });
+    return void res.end();
+  }
+  res.writeHead(200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'no-store' });
+  res.end(readFileSync(icon));
 }
 
 function sendBoot(session: LocalSession, res: ServerResponse, name: string, id: string): void {

@@ -10,7 +10,7 @@ export interface ElOptions {
 
 export type Child = Node | null | false;
 
-export function el(tag: string, options: ElOptions = {}, children: Child[] = []): HTMLElement {
+export function el(tag: string, options: ElOptions, children: Child[] = []): HTMLElement {
   const node = document.createElement(tag);
   if (options.className) node.className = options.className;
   if (options.text !== undefined) node.textContent = options.text;
@@ -53,6 +53,23 @@ export function row(term: string, value: Node): HTMLElement {
 
 export function text(value: string): Text {
   return document.createTextNode(value);
+}
+
+/**
+ * Moves the focus to `node`. A crayons component takes it through its setFocus method (the
+ * control is inside its shadow root: focus() on the host element does nothing); if that fails,
+ * the reason is kept on the element for whoever debugs it.
+ */
+export function focusEl(node: Element): Promise<void> {
+  const target = node as HTMLElement & { setFocus?: () => Promise<unknown> };
+  if (typeof target.setFocus !== 'function') {
+    target.focus();
+    return Promise.resolve();
+  }
+  return target.setFocus().then(
+    () => undefined,
+    (err: unknown) => target.setAttribute('data-focus-error', String(err)),
+  );
 }
 
 /** Replaces everything in `root` with `nodes`. */

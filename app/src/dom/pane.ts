@@ -37,7 +37,7 @@ function facts(call: CallItem): HTMLElement {
 }
 
 function callNode(call: CallItem): HTMLElement {
-  return el('li', { className: 'call', attrs: { 'aria-label': `${call.title}, ${call.outcome}` } }, [
+  return el('li', { className: 'call', attrs: { 'aria-label': `${call.title}, ${call.outcome}`, 'data-call-id': call.callId } }, [
     el('div', { className: 'call-head' }, [
       el('span', { className: 'call-title', text: call.title }),
       el('fw-pill', { text: call.outcome, attrs: { color: call.outcomeTone } }),

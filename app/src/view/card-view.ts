@@ -1,7 +1,7 @@
 // The Freshcaller card's view logic: a CallSyncView (server/src/methods/contract.ts) → what the
 // card shows. Pure: no DOM, no client; the DOM layer (dom/card.ts) only draws this model.
 import type { CallSyncStatus, CallSyncView, PendingKind, WrittenKind } from '../../../server/src/methods/contract';
-import { shortId } from './text';
+import { sentence, shortId } from './text';
 
 export type Tone = 'blue' | 'green' | 'yellow' | 'red' | 'grey';
 export type MessageType = 'info' | 'success' | 'warning' | 'error';
@@ -104,9 +104,13 @@ function linkLabel(view: CallSyncView): string {
   return 'Not chosen yet';
 }
 
+/** A stored reason that only repeats who linked the call ("linked by an agent") adds nothing. */
+const AGENT_REASON = /^linked by an agent\.?$/i;
+
 function linkReason(view: CallSyncView): string | null {
-  if (view.link.by === 'agent') return view.link.reason ? 'Linked by an agent: ' + view.link.reason : 'Linked by an agent';
-  return view.link.reason;
+  const reason = view.link.reason;
+  if (view.link.by !== 'agent') return reason;
+  return reason && !AGENT_REASON.test(reason.trim()) ? 'Linked by an agent: ' + reason : 'Linked by an agent';
 }
 
 export function targetLine(view: CallSyncView): TargetLine {
@@ -129,12 +133,12 @@ export function failureLine(view: CallSyncView): FailureLine | null {
   const f = view.failure;
   if (!f) return null;
   if (f.permanent) {
-    return { type: 'error', title: 'Sync failed', reason: f.reason, next: 'Nothing retries this by itself: fix the cause, then press Retry.', nextAt: null };
+    return { type: 'error', title: 'Sync failed', reason: sentence(f.reason), next: 'Nothing retries this by itself: fix the cause, then press Retry.', nextAt: null };
   }
   return {
     type: 'warning',
     title: 'Sync delayed',
-    reason: f.reason,
+    reason: sentence(f.reason),
     next: f.nextAt === null ? 'The app tries again with the next call event.' : 'The app tries again by itself at',
     nextAt: f.nextAt,
   };

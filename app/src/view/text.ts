@@ -14,3 +14,9 @@ export function shortId(id: string): string {
 export function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** A reason as a sentence: the next sentence after it must not run on ("lacks permission Nothing retries"). */
+export function sentence(text: string): string {
+  const trimmed = text.trim();
+  return trimmed === '' || /[.!?…]$/.test(trimmed) ? trimmed : trimmed + '.';
+}

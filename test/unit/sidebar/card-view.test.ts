@@ -53,6 +53,8 @@ describe('where the outcome goes, and why', () => {
   it('says when an agent chose the conversation', () => {
     expect(targetLine(callView({ link: { by: 'agent', reason: null } })).reason).toBe('Linked by an agent');
     expect(targetLine(callView({ link: { by: 'agent', reason: 'picked in the card' } })).reason).toBe('Linked by an agent: picked in the card');
+    // the server's own "linked by an agent" is not said twice
+    expect(targetLine(callView({ link: { by: 'agent', reason: 'linked by an agent' } })).reason).toBe('Linked by an agent');
   });
 
   it('flags a number shared by several users', () => {
@@ -69,7 +71,7 @@ describe('failures: permanent ones told apart from those that retry by themselve
     expect(f).toEqual({
       type: 'error',
       title: 'Sync failed',
-      reason: 'Freshchat refused the API key',
+      reason: 'Freshchat refused the API key.', // a sentence: "Nothing retries" follows it
       next: 'Nothing retries this by itself: fix the cause, then press Retry.',
       nextAt: null,
     });
