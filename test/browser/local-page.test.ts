@@ -137,6 +137,27 @@ describe('the local page in a browser', () => {
     expect(panes).toBe(session.standins.freshchat.state.conversations.length);
   });
 
+  test('a fault switched on from the page fails the next sync for the card to show; Clear faults ends it', async () => {
+    await page.goto(dev.url + 'web/test');
+    await page.click('#reset');
+    await page.waitForSelector('#verdict[data-outcome="reset"]');
+    await page.selectOption('#fault', 'chat_refuses_notes');
+    await page.click('#fault-on');
+    await page.waitForSelector('#faults[data-faults="1"]');
+    // the app logged the failed sync as an error: the page says Failed, and the card shows why
+    expect(await simulateSample('sample missed-inbound #2')).toBe('failed');
+    expect(await privateNotesFor('25847700')).toBe(0);
+    expect(session.runtime.store('freshcaller').peek('call:25847700')).toMatchObject({ status: 'failed', failure: { permanent: true, status: 403 } });
+    await page.click('#fault-clear');
+    await page.waitForSelector('#faults[data-faults="0"]');
+    expect(session.standins.freshchat.requests.length).toBeGreaterThan(0);
+    // Reset also clears what is on
+    await page.click('#fault-on');
+    await page.waitForSelector('#faults[data-faults="1"]');
+    await page.click('#reset');
+    await page.waitForSelector('#faults[data-faults="0"]');
+  });
+
   test('no request left the machine and no page logged an error', () => {
     expect(browser.blocked).toEqual([]);
     expect(browser.errors).toEqual([]);

@@ -9,6 +9,7 @@ import { describeInvocation, formatAccount, type EventAccount } from './account'
 import { APPCLIENT_URL, AssetServer, CRAYONS_URL, type Asset } from './assets';
 import { renderCustomConfigsPage, saveIparams } from './custom-configs';
 import { renderDevPage } from './dev-page';
+import { activeFaults, applyFaultPreset, forgetFaults } from './fault-presets';
 import { page } from './html';
 import { renderConversations } from './notes-view';
 import { renderPlacementPage } from './placement-page';
@@ -47,6 +48,7 @@ export function snapshot(session: LocalSession): Record<string, unknown> {
   const chat = session.standins.freshchat.state;
   return {
     clock: session.runtime.clock.now(),
+    faults: activeFaults(session),
     schedules: session.runtime.schedules().map((s) => ({ name: s.name, nextRunAt: s.nextRunAt, repeat: s.repeat || null })),
     freshchat: {
       conversations: chat.conversations.map((c) => ({
@@ -115,7 +117,13 @@ const POST_ROUTES: Record<string, Route> = {
   },
   '/api/reset': (session, _req, res) => {
     session.reset();
+    forgetFaults(session);
     writeJson(res, 200, { ok: true, state: snapshot(session) });
+  },
+  '/api/fault': async (session, req, res) => {
+    const body = await readJson(req);
+    if (typeof body.preset !== 'string') throw new BadRequest('expected { preset: string }');
+    writeJson(res, 200, { faults: applyFaultPreset(session, body.preset) });
   },
   '/api/advance': async (session, req, res) => {
     const body = await readJson(req);

@@ -4,6 +4,7 @@
 // conversations follow every action.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FAULT_PRESETS } from './fault-presets';
 import { escapeHtml, page, scriptJson } from './html';
 import type { LocalSession } from './session';
 
@@ -44,6 +45,7 @@ export function renderWebTestPage(session: LocalSession): string {
     const [event, module] = key.split('|') as [string, string];
     return '<option value="' + escapeHtml(event) + '">' + escapeHtml(module + ' · ' + event) + '</option>';
   }).join('');
+  const faultOptions = Object.keys(FAULT_PRESETS).map((key) => '<option value="' + escapeHtml(key) + '">' + escapeHtml((FAULT_PRESETS[key] as { label: string }).label) + '</option>').join('');
   const body = `<h1>Test events</h1>
 <div class="grid">
 <div>
@@ -59,6 +61,11 @@ export function renderWebTestPage(session: LocalSession): string {
 <div class="row"><label for="minutes">Advance clock by</label> <input type="number" id="minutes" value="5" min="1" max="1440" style="width:6em"> minutes
 <button type="button" id="advance">Advance clock</button></div>
 <div class="small muted">Clock: <span id="clock"></span> · schedules: <span id="schedules"></span></div></section>
+<section class="panel" aria-labelledby="faults-title"><h2 id="faults-title">Faults</h2>
+<p class="small muted">To see the sidebar on a call that failed: switch a fault on, Simulate a call's outcome, open its card from the overview; Clear faults, then Retry in the card.</p>
+<div class="row"><label for="fault">Fault</label> <select id="fault">${faultOptions}</select>
+<button type="button" id="fault-on">Switch on</button> <button type="button" id="fault-clear">Clear faults</button></div>
+<div class="small" id="faults" data-faults="0">No faults.</div></section>
 </div>
 <div>
 <section class="panel" aria-live="polite"><h2>Result</h2><div id="verdict" class="muted">Nothing simulated yet.</div>
@@ -90,12 +97,19 @@ async function refresh() {
   const [notes, state] = await Promise.all([fetch('/notes?fragment=1').then((r) => r.text()), fetch('/api/state').then((r) => r.json())]);
   $('notes').innerHTML = notes;
   $('clock').textContent = new Date(state.clock).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+  showFaults(state.faults);
   $('schedules').textContent = state.schedules.length ? state.schedules.map((s) => s.name + ' at ' + new Date(s.nextRunAt).toISOString().slice(11, 16)).join(', ') : 'none';
 }
 async function busy(button, work) {
   button.disabled = true;
   try { await work(); } catch (err) { showVerdict(false, String(err.message || err)); } finally { button.disabled = false; refresh(); }
 }
+function showFaults(faults) {
+  $('faults').dataset.faults = String(faults.length);
+  $('faults').textContent = faults.length ? 'On: ' + faults.join('; ') : 'No faults.';
+}
+$('fault-on').addEventListener('click', () => busy($('fault-on'), async () => showFaults((await post('/api/fault', { preset: $('fault').value })).faults)));
+$('fault-clear').addEventListener('click', () => busy($('fault-clear'), async () => showFaults((await post('/api/fault', { preset: 'clear' })).faults)));
 $('event').addEventListener('change', fillSources);
 $('source').addEventListener('change', loadPayload);
 $('simulate').addEventListener('click', () => {

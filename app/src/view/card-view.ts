@@ -151,9 +151,12 @@ export function csatNote(view: CallSyncView): string | null {
   return `CSAT stays in conversation ${shortId(where)}, where it was posted.`;
 }
 
-function writtenLine(item: CallSyncView['written'][number]): TimedLine {
-  const where = item.what === 'moved' && item.conversationId ? 'in conversation ' + shortId(item.conversationId) : null;
-  return { label: WRITTEN[item.what] || item.what, at: item.at, detail: item.detail || where };
+/** A write that went elsewhere than the call's conversation now (a moved note, or before a re-link) says where. */
+function writtenLine(item: CallSyncView['written'][number], current: string | null): TimedLine {
+  const elsewhere = item.conversationId !== null && (item.what === 'moved' || item.conversationId !== current);
+  const where = elsewhere ? 'in conversation ' + shortId(item.conversationId as string) : null;
+  const detail = [item.detail, where].filter((part) => !!part).join(' · ');
+  return { label: WRITTEN[item.what] || item.what, at: item.at, detail: detail || null };
 }
 
 function pendingLine(item: CallSyncView['pending'][number]): TimedLine {
@@ -166,7 +169,7 @@ export function cardModel(view: CallSyncView): CardModel {
     status: STATUS[view.status] || STATUS.unknown,
     target: targetLine(view),
     ambiguity: ambiguityText(view.link),
-    written: view.written.map(writtenLine),
+    written: view.written.map((item) => writtenLine(item, view.link.conversationId)),
     pending: view.pending.map(pendingLine),
     failure: failureLine(view),
     csatNote: csatNote(view),

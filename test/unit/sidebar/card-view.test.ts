@@ -93,13 +93,15 @@ describe('failures: permanent ones told apart from those that retry by themselve
 });
 
 describe('what was written and what is pending', () => {
+  const CURRENT = callView().link.conversationId;
+
   it('labels each write with its time and detail', () => {
     const model = cardModel(
       callView({
         written: [
-          { what: 'conversation', at: T0, conversationId: 'c1', detail: null },
-          { what: 'follow_up', at: T0 + 1, conversationId: 'c1', detail: 'Recording ready' },
-          { what: 'csat', at: T0 + 2, conversationId: 'c1', detail: 'rating 4 of 5' },
+          { what: 'conversation', at: T0, conversationId: CURRENT, detail: null },
+          { what: 'follow_up', at: T0 + 1, conversationId: CURRENT, detail: 'Recording ready' },
+          { what: 'csat', at: T0 + 2, conversationId: CURRENT, detail: 'rating 4 of 5' },
           { what: 'moved', at: T0 + 3, conversationId: 'old-conversation-0001', detail: null },
         ],
       }),
@@ -110,6 +112,19 @@ describe('what was written and what is pending', () => {
       { label: 'CSAT posted', at: T0 + 2, detail: 'rating 4 of 5' },
       { label: '"Moved" note left', at: T0 + 3, detail: 'in conversation …ion-0001' },
     ]);
+  });
+
+  it('after a re-link, what went to the old conversation says where', () => {
+    const model = cardModel(
+      callView({
+        link: Object.assign({}, callView().link, { conversationId: 'new-conversation-0002' }),
+        written: [
+          { what: 'csat', at: T0, conversationId: 'old-conversation-0001', detail: 'rating 4 of 5' },
+          { what: 'summary', at: T0 + 1, conversationId: 'new-conversation-0002', detail: null },
+        ],
+      }),
+    );
+    expect(model.written.map((line) => line.detail)).toEqual(['rating 4 of 5 · in conversation …ion-0001', null]);
   });
 
   it('lists pending items with when they will be tried', () => {
