@@ -100,8 +100,8 @@ function linkLabel(view: CallSyncView): string {
   const link = view.link;
   if (link.conversationId) return 'Conversation ' + shortId(link.conversationId);
   if (link.state === 'to_create') return 'A new conversation (created with the outcome)';
-  if (link.state === 'unlinked') return 'None: the agent unlinked this call';
-  return 'Not chosen yet';
+  if (link.state === 'unlinked') return 'No conversation found';
+  return link.reason ? 'No conversation yet' : 'Not chosen yet';
 }
 
 /** A stored reason that only repeats who linked the call ("linked by an agent") adds nothing. */

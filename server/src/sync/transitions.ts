@@ -69,6 +69,9 @@ export function applyLink(record: CallRecord, choice: ConversationChoice): RunSt
     return { record: next, conversationStatus: choice.conversation.status };
   }
   if (choice.kind === 'create') next.link.state = 'to_create';
+  // A live call (the card's preview) that finds no one is not settled as unlinked: once it ends,
+  // an answered call or a voicemail may still create its conversation.
+  if (choice.kind === 'none' && record.outcome === null) next.link.state = 'none';
   // A conversation the last attempt may have created would have been found as existing.
   next.uncertain = next.uncertain.filter((w) => w !== 'conversation');
   return { record: next, conversationStatus: null };

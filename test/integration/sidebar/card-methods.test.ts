@@ -31,15 +31,16 @@ async function refusal(app: LocalApp, method: string, args: Record<string, unkno
 }
 
 /** A call still ringing in Freshcaller, from Jordan's number, with a new id. */
-function liveCall(app: LocalApp, id: number): void {
+function liveCall(app: LocalApp, id: number, callerNumber?: string): void {
   const seeded = app.standins.freshcaller.state.calls.find((c) => c.id === CALL);
   const call = JSON.parse(JSON.stringify(seeded)) as { id: number; participants: Array<{ call_id: number; call_status: number }>; bill_duration: number | null; recording: unknown };
   call.id = id;
   call.bill_duration = null;
   call.recording = null;
-  for (const p of call.participants) {
+  for (const p of call.participants as Array<{ call_id: number; call_status: number; participant_type?: string; caller_number?: string }>) {
     p.call_id = id;
     p.call_status = 8;
+    if (callerNumber && p.participant_type === 'Customer') p.caller_number = callerNumber;
   }
   app.standins.freshcaller.addCall(call as never);
 }
@@ -215,6 +216,18 @@ describe('the card on a live call', () => {
 
     await replay(app, renamed(sequence('answered-inbound'), { [CALL]: 25849101 }));
     expect(appNotes(app, jordanOpen, { callId: 25849101, kind: 'summary' })).toHaveLength(1);
+  });
+
+  test('a live call from a number Freshchat does not know: no conversation yet, and the answered outcome still creates one', async () => {
+    app.runtime.iparams = Object.assign({}, app.runtime.iparams, { freshchat_channel_id: SEED.channel });
+    liveCall(app, 25849103, '+14155550166');
+    const live = await answer<CallSyncView>(app, 'getCallSync', { callId: 25849103 });
+    expect(live).toMatchObject({ status: 'live', link: { state: 'none', conversationId: null } });
+    expect(live.link.reason).toContain('no Freshchat user');
+    await replay(app, renamed(sequence('answered-inbound'), { [CALL]: 25849103 }, '+14155550166'));
+    const ended = record(app, 25849103);
+    expect(ended).toMatchObject({ status: 'synced', link: { state: 'linked' } });
+    expect(appNotes(app, ended.link.conversationId as string, { callId: 25849103, kind: 'summary' })).toHaveLength(1);
   });
 
   test('re-linked before the outcome, the outcome is written to the agent\'s pick and nothing is moved', async () => {

@@ -42,8 +42,9 @@ describe('where the outcome goes, and why', () => {
 
   test.each([
     [{ state: 'to_create' as const, conversationId: null }, 'A new conversation (created with the outcome)'],
-    [{ state: 'unlinked' as const, conversationId: null, reason: null }, 'None: the agent unlinked this call'],
+    [{ state: 'unlinked' as const, conversationId: null, reason: null }, 'No conversation found'],
     [{ state: 'none' as const, conversationId: null, reason: null }, 'Not chosen yet'],
+    [{ state: 'none' as const, conversationId: null, reason: 'no Freshchat user with phone …0177' }, 'No conversation yet'],
   ])('link %o → %s', (link, label) => {
     const t = targetLine(callView({ status: 'live', link }));
     expect(t.label).toBe(label);

@@ -2,7 +2,7 @@
 // (docs/architecture.md "Re-link" and "Retry"): re-linking before and after the summary, the moved
 // note, what a posted rating does, Retry clearing a permanent failure, the live-call link.
 import { decide, planWrites } from '../../../server/src/sync/decide';
-import { applyMovedCheck, applyRelink, applyRetry, applyWrite, applyWriteFailure, relinkRefusal } from '../../../server/src/sync/transitions';
+import { applyLink, applyMovedCheck, applyRelink, applyRetry, applyWrite, applyWriteFailure, relinkRefusal } from '../../../server/src/sync/transitions';
 import { decision, input, linked, NOW, record, settings, state } from './run-state';
 
 const TARGET = { conversationId: 'c2', userId: 'u1' };
@@ -153,6 +153,15 @@ describe('applyRetry and the live-call link', () => {
     expect(decide(unlinked, decision())).toEqual([]);
     const retried = { record: applyRetry(unlinked.record), conversationStatus: null };
     expect(decide(retried, decision()).map((s) => s.kind)).toContain('link');
+  });
+
+  test('a live call whose caller is not found stays to be linked (with the reason), so its outcome may still create a conversation', () => {
+    const live = applyLink(record({ outcome: null }), { kind: 'none', reason: 'no Freshchat user with phone …0177' });
+    expect(live.record.link).toMatchObject({ state: 'none', reason: 'no Freshchat user with phone …0177' });
+    const ended = applyLink(record({ outcome: 'missed' }), { kind: 'none', reason: 'no Freshchat user with phone …0177' });
+    expect(ended.record.link.state).toBe('unlinked');
+    const answered = { record: Object.assign({}, live.record, { outcome: 'answered' as const }), conversationStatus: null };
+    expect(decide(answered, decision({ iparams: { freshchat_channel_id: 'ch1' } }))[0]).toEqual({ kind: 'link', mayCreate: true });
   });
 
   test('a card opened on a live call links it now, and plans no write', () => {

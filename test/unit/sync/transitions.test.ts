@@ -118,7 +118,7 @@ describe('applyLink', () => {
   });
 
   test('nothing found: unlinked, with the reason', () => {
-    const next = applyLink(record(), { kind: 'none', reason: 'no Freshchat user with phone …0123' });
+    const next = applyLink(record({ outcome: 'missed' }), { kind: 'none', reason: 'no Freshchat user with phone …0123' });
     expect(next.record.link).toEqual({ state: 'unlinked', conversationId: null, userId: null, reason: 'no Freshchat user with phone …0123', ambiguous: false, sharedBy: 0, by: null });
     expect(next.conversationStatus).toBeNull();
   });
