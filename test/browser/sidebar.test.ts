@@ -137,6 +137,11 @@ function storedLink(callId: string): string | null {
   return record.link.conversationId;
 }
 
+function storedLinkState(callId: string): string {
+  const record = session.runtime.store('freshcaller').peek('call:' + callId) as { link: { state: string } };
+  return record.link.state;
+}
+
 const short = (id: string): string => '…' + id.slice(-8);
 
 /** Presses Tab until the element with `id` has the focus in the app's frame (at most 12 times). */
@@ -603,7 +608,9 @@ describe('what else the card and the pane tell', () => {
     session.standins.freshchat.addUser({ phone: '+14155550166', first_name: 'Quinn' } as never);
     addLiveCall(ANSWERED, 25849401, '+14155550166');
     const { page: p, frame } = await openCard(25849401);
-    expect(await statusOf(frame)).toBe('Not linked');
+    // still live: its outcome may yet create a conversation, so it is not settled as unlinked
+    expect(await statusOf(frame)).toBe('Live call');
+    expect(storedLinkState('25849401')).toBe('none');
     await frame.locator('#relink-open').click();
     await frame.getByText('This caller has no Freshchat conversations.').waitFor();
     expect(await invokes(p, 'listCallerConversations')).toBe(1);
