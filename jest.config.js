@@ -2,9 +2,10 @@
 // with coverage; and the browser suites (test/browser, real headless Chromium), which `npm test`
 // runs after them in band with a longer timeout (test/browser/setup.ts).
 const transform = {
-  // ts-jest without type-checking (tsc runs as its own step): pure JS, so no platform binary
-  // that this machine's registry may not serve (docs/platform.md "Toolchain").
-  '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tools/tsconfig.json', diagnostics: false }],
+  // ts-jest without type-checking (tsc runs as its own step; isolatedModules in tools/tsconfig.json
+  // makes it transpile file by file): pure JS, so no platform binary that this machine's
+  // registry may not serve (docs/platform.md "Toolchain").
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tools/tsconfig.json', diagnostics: false }],
 };
 const base = {
   testEnvironment: 'node',
