@@ -2,6 +2,7 @@
 // retry it, link it to another conversation. Retry and Re-link run the call through the one
 // pipeline (sync/pipeline.ts), like an event, and leave later work to the deferred queue.
 import { object, string, number, union } from 'zod';
+import { SAFE_ID } from '../clients/responses';
 import { afterRun } from '../deferred/work';
 import { classifyOutcome, isTerminal } from '../domain/classify-outcome';
 import { callSchema, type Call } from '../events/call-event';
@@ -13,14 +14,14 @@ import { runPipeline, type PipelineOptions } from '../sync/pipeline';
 import type { CallRecord } from '../sync/record';
 import { relinkRefusal } from '../sync/transitions';
 import { rootIdOf, triageCallEvent } from '../sync/triage';
-import { viewOfNothing, viewOfRecord } from './call-view';
+import { viewOfNothing, viewOfRecord, type ViewFacts } from './call-view';
 import type { ActionAnswer, CallSyncView } from './contract';
 import { argsOf, MethodFailure } from './answer';
 
 /** Freshcaller call ids are numbers; the card may hand them over as numbers or text. */
 export const callIdArg = union([string().regex(/^[0-9]{1,20}$/), number().int().positive()]).transform(String);
 const callArgs = object({ callId: callIdArg });
-const relinkArgs = object({ callId: callIdArg, conversationId: string().regex(/^[A-Za-z0-9_-]{1,100}$/) });
+const relinkArgs = object({ callId: callIdArg, conversationId: string().regex(SAFE_ID) });
 
 export const BAD_CALL_ID = 'Not a valid Freshcaller call id';
 
@@ -110,7 +111,8 @@ async function rootCall(deps: SyncDeps, callId: string): Promise<Call> {
   return root;
 }
 
-async function readCall(deps: SyncDeps, callId: string): Promise<Call | null> {
+/** The call as Freshcaller has it now; null when Freshcaller has no such call. */
+export async function readCall(deps: SyncDeps, callId: string): Promise<Call | null> {
   const raw = await deps.caller.getCall(callId);
   if (raw === null) return null;
   const parsed = callSchema.safeParse(raw);
@@ -118,6 +120,6 @@ async function readCall(deps: SyncDeps, callId: string): Promise<Call | null> {
   return parsed.data;
 }
 
-function facts(deps: SyncDeps, rootId: string, call: Call | null): { rootId: string; now: number; settings: SyncDeps['settings']; direction: CallSyncView['direction']; ended: boolean } {
+function facts(deps: SyncDeps, rootId: string, call: Call | null): ViewFacts {
   return { rootId, now: deps.now(), settings: deps.settings, direction: call ? call.direction : null, ended: false };
 }

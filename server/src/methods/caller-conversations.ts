@@ -3,13 +3,12 @@
 // linked to, else the users found by the caller's number, as the sync finds them.
 import { object } from 'zod';
 import type { ChatConversation } from '../clients/freshchat';
-import { callSchema } from '../events/call-event';
 import type { Platform } from '../ports';
 import { callerPhone } from '../sync/call-input';
 import { findUsers } from '../sync/choose-conversation';
 import type { SyncDeps } from '../sync/deps';
 import type { CallRecord } from '../sync/record';
-import { BAD_CALL_ID, callIdArg, methodDeps } from './call-sync-methods';
+import { BAD_CALL_ID, callIdArg, methodDeps, readCall } from './call-sync-methods';
 import { MAX_LISTED_CONVERSATIONS, type CallerConversations, type ConversationOption } from './contract';
 import { argsOf, MethodFailure } from './answer';
 
@@ -32,11 +31,9 @@ export async function listCallerConversations(payload: unknown, platform: Platfo
 
 /** No linked user: the users whose phone matches the caller, read from the call itself. */
 async function byPhone(deps: SyncDeps, callId: string): Promise<{ ids: string[]; matchedBy: 'phone' | 'none' }> {
-  const raw = await deps.caller.getCall(callId);
-  if (raw === null) throw new MethodFailure(404, 'Freshcaller has no call ' + callId);
-  const parsed = callSchema.safeParse(raw);
-  if (!parsed.success) throw new MethodFailure(502, 'Freshcaller sent a call the app cannot read');
-  const phone = callerPhone(parsed.data);
+  const call = await readCall(deps, callId);
+  if (!call) throw new MethodFailure(404, 'Freshcaller has no call ' + callId);
+  const phone = callerPhone(call);
   const users = phone ? await findUsers(deps.chat, phone) : [];
   const ids: string[] = [];
   for (const user of users.slice(0, MAX_USERS)) (await deps.chat.getUserConversationIds(user.id)).forEach((id) => ids.push(id));
