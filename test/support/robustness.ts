@@ -175,13 +175,13 @@ export function queued(runtime: LocalRuntime, callId?: number | string): QueuedI
 }
 
 /**
- * An installation that has been running: its drain has run once, so `app:drain` knows where the
+ * An installation that has been running: its drain has run once, so `app:state` knows where the
  * queue starts. (A fresh installation's first drain is tested on its own in api-failures.)
  */
 export async function primeDrain(runtime: LocalRuntime): Promise<void> {
   const result = await runtime.fireEvent('onScheduledEvent', { data: { kind: 'drain' } });
   assertPlatformClean(result);
-  if (!runtime.store('freshcaller').peek('app:drain')) throw new Error('primeDrain: the drain did not save app:drain');
+  if (!runtime.store('freshcaller').peek('app:state')) throw new Error('primeDrain: the drain did not save app:state');
 }
 
 /** The record's parts tests look at (sync/record.ts), typed loosely for toMatchObject. */

@@ -3,6 +3,7 @@
 // app's notes in a conversation by their identifying last line, read the stored record, add up
 // what events cost, and check that no request broke the API contracts and nothing personal
 // leaked into the logs or the store.
+import { RUN_CODES, type RunCode } from '../../server/src/sync/outcome';
 import type { InvocationResult } from '../../tools/runtime';
 import type { FreshcallerCall, FreshchatConversation, RecordedRequest } from '../../tools/standins';
 import { loadSequence, variant, type Payload } from './fixtures';
@@ -37,6 +38,15 @@ export const SEED = {
   channel: 'c0000000-0000-4000-8000-000000000001',
   appId: 'a0000000-0000-4000-8000-000000000001',
 } as const;
+
+/**
+ * Forgets every remembered caller (`cc:` keys), so the next call of a number is looked up
+ * afresh: for tests about the lookup itself, on an app whose earlier tests called that number.
+ */
+export function forgetCallers(app: LocalApp): void {
+  const store = app.runtime.store('freshcaller');
+  store.keys().filter((key) => key.indexOf('cc:') === 0).forEach((key) => store.forget(key));
+}
 
 /** Starts the built app against fresh stand-ins; `overrides` change installation parameters. */
 export function startScenarioApp(overrides: Record<string, unknown> = {}): Promise<LocalApp> {
@@ -177,6 +187,8 @@ export const FREE: Cost = { requests: 0, dbOps: 0, reads: 0, writes: 0, schedule
 
 /** One storage read and nothing else: a repeat of an event already handled. */
 export const ONE_READ: Cost = { requests: 0, dbOps: 1, reads: 1, writes: 0, schedules: 0, templates: [] };
+/** A repeat of the event that ended the call: it tries to create the record first (it exists), then reads it. */
+export const REPEATED_END: Cost = { requests: 0, dbOps: 2, reads: 1, writes: 1, schedules: 0, templates: [] };
 
 // --- what the stand-ins hold ------------------------------------------------------------------------
 
@@ -278,8 +290,7 @@ export function setFreshcallerCall(app: LocalApp, call: Payload['data']['call'])
 // --- what the app logged --------------------------------------------------------------------------
 
 /** The run codes of server/src/sync/outcome.ts: the second word of every outcome line. */
-export const RUN_CODES = ['synced', 'recorded', 'nothing', 'skipped', 'unlinked', 'deferred', 'busy', 'failed', 'rejected', 'storage_deferred'] as const;
-export type RunCode = (typeof RUN_CODES)[number];
+export { RUN_CODES, type RunCode };
 
 /** `[call-sync] <source> <code> call <id>[: ...]` (outcome.ts renderOutcome). */
 const OUTCOME_LINE = /^(?:\[call-sync\] )?(\S+) (\S+) call (\S+?)(?::|$)/;
@@ -453,5 +464,6 @@ export function contractWatch(app: LocalApp): { check(): LeakCheck } {
 /** The storage operations as `<op>[ <action>] <key>` lines, e.g. `get call:1`, `update set q:5`. */
 export function dbOpsOf(results: InvocationResult | InvocationResult[]): string[] {
   const list = Array.isArray(results) ? results : [results];
-  return list.flatMap((result) => result.dbOps.map((op) => op.op + (op.action ? ' ' + op.action : '') + ' ' + op.key));
+  // A remembered caller's key is a keyed hash of the number: shown as `cc:…`.
+  return list.flatMap((result) => result.dbOps.map((op) => op.op + (op.action ? ' ' + op.action : '') + ' ' + op.key.replace(/^cc:[0-9a-f]{16}$/, 'cc:\u2026')));
 }

@@ -238,6 +238,11 @@ export class KvStore {
     return [...this.entries.keys()].filter((k) => this.live(k));
   }
 
+  /** Removes a key directly (no budget, no record). */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }

@@ -133,6 +133,7 @@ export const IPARAM_CONTRACT: Record<string, ContractField> = {
   csat_scale: { type: 'dropdown', options: ['1-5', '1-9', '1-2'], default_value: '1-5' },
   log_call_types: { type: 'multiselect', options: LOG_CALL_TYPES, default_value: LOG_CALL_TYPES },
   mask_caller_number: { type: 'checkbox', default_value: false },
+  note_timing: { type: 'dropdown', options: ['immediate', 'complete'], default_value: 'immediate' },
 };
 
 const sameSet = (a: unknown, b: unknown[]): boolean =>

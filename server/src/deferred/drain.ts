@@ -31,7 +31,7 @@ const FIRST_SCAN_SLOTS = 3;
 const MAX_SCAN_SLOTS = 24 * 12 + 1;
 
 export interface DrainReport {
-  /** The oldest slot that may still hold work, for `app:drain`. */
+  /** The oldest slot that may still hold work, for `app:state`. */
   head: number;
   ran: number;
   left: number;

@@ -129,7 +129,7 @@ function scheduleAtOf(schedule: unknown): string | null {
   return typeof at === 'string' ? at : null;
 }
 
-function isNameTaken(err: unknown): boolean {
+export function isNameTaken(err: unknown): boolean {
   return /already exists/i.test(messageOf(err));
 }
 

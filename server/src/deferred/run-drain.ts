@@ -4,20 +4,24 @@
 import type { Meter } from '../platform/metered';
 import type { SyncDeps } from '../sync/deps';
 import { outcome, type RunOutcome } from '../sync/outcome';
-import type { DrainState, QueueItem } from '../state/store';
+import type { AppState, DrainState, QueueItem } from '../state/store';
 import { drain, SCHEDULED_DRAIN, type DrainLimits, type DrainReport } from './drain';
 import { enqueue, ensureRecurring } from './queue';
 import { reconcile } from './reconcile';
 import { afterRun, runItem } from './work';
 
-export type ScheduledWork = { kind: 'drain' } | { kind: 'calls'; calls: string[] } | { kind: 'legacy'; call: string; look: boolean };
+export type ScheduledWork =
+  | { kind: 'drain' }
+  | { kind: 'calls'; calls: string[] }
+  | { kind: 'note'; calls: string[] }
+  | { kind: 'legacy'; call: string; look: boolean };
 
 /** Reads the data of a schedule this app created; anything else is refused (null). */
 export function readScheduledWork(data: unknown): ScheduledWork | null {
   if (typeof data !== 'object' || data === null) return null;
   const value = data as Record<string, unknown>;
   if (value.kind === 'drain') return { kind: 'drain' };
-  if (value.kind === 'calls') return Array.isArray(value.calls) ? { kind: 'calls', calls: value.calls.filter(isCallId) } : null;
+  if (value.kind === 'calls' || value.kind === 'note') return Array.isArray(value.calls) ? { kind: value.kind, calls: value.calls.filter(isCallId) } : null;
   return readLegacyWork(value);
 }
 
@@ -34,15 +38,26 @@ function isCallId(value: unknown): value is string {
 export async function runScheduledWork(work: ScheduledWork, deps: SyncDeps, meter: Meter): Promise<RunOutcome> {
   await ensureRecurring(deps);
   const ran = await runCalls(work, deps, meter);
-  const state = await deps.store.readDrainState();
+  // A complete note's schedule runs its call only: the drain and reconciliation have their own.
+  if (work.kind === 'note') return outcome(codeOf(ran.codes, 0), work.calls[0] || null, { detail: 'complete note: ' + ran.codes.join(', ') });
+  const state = (await deps.store.readAppState()).drain;
   const report = await drain(deps, meter, SCHEDULED_DRAIN, state.head);
   const rec = await reconcile(deps, meter, SCHEDULED_DRAIN, state.reconciledTo);
   const next: DrainState = { head: report.head, reconciledTo: rec.reconciledTo, backlog: report.left };
-  if (JSON.stringify(next) !== JSON.stringify(state)) await deps.store.writeDrainState(next);
+  if (!sameDrain(next, state)) await deps.store.writeDrainState(next);
   const detail = 'ran ' + (report.ran + ran.codes.length) + ', left ' + report.left + (report.throttled ? ' (throttled)' : '') + '; reconciled ' + rec.report.listed + ' listed, ' + rec.report.synced + ' synced' + (rec.report.failure ? ' (listing stopped: ' + rec.report.failure + ')' : '');
-  const codes = report.codes.concat(ran.codes);
-  const code = codes.indexOf('synced') >= 0 || rec.report.synced > 0 ? 'synced' : codes.indexOf('recorded') >= 0 ? 'recorded' : 'nothing';
-  return outcome(code, null, { detail });
+  return outcome(codeOf(report.codes.concat(ran.codes), rec.report.synced), null, { detail });
+}
+
+/** The store keeps "none" as 0: a drain that changed nothing writes nothing. */
+function sameDrain(a: DrainState, b: DrainState): boolean {
+  const fields: Array<keyof DrainState> = ['head', 'reconciledTo', 'backlog'];
+  return fields.every((field) => (a[field] || 0) === (b[field] || 0));
+}
+
+function codeOf(codes: string[], reconciled: number): 'synced' | 'recorded' | 'nothing' {
+  if (codes.indexOf('synced') >= 0 || reconciled > 0) return 'synced';
+  return codes.indexOf('recorded') >= 0 ? 'recorded' : 'nothing';
 }
 
 /** Calls carried by a schedule run now while the budget allows; the rest join the queue. */
@@ -53,7 +68,7 @@ async function runCalls(work: ScheduledWork, deps: SyncDeps, meter: Meter): Prom
       await enqueue(deps, item);
       continue;
     }
-    const result = await runItem(item, item.kind === 'look' ? item.call : null, deps);
+    const result = await runItem(item, item.kind === 'look' ? item.call : null, deps, work.kind === 'note');
     await afterRun(result, item.call, item, deps);
     codes.push(result.code);
   }
@@ -62,16 +77,21 @@ async function runCalls(work: ScheduledWork, deps: SyncDeps, meter: Meter): Prom
 
 function itemsOf(work: ScheduledWork, now: number): QueueItem[] {
   if (work.kind === 'drain') return [];
-  const calls = work.kind === 'calls' ? work.calls : [work.call];
+  const calls = work.kind === 'legacy' ? [work.call] : work.calls;
   const kind = work.kind === 'legacy' && work.look ? 'look' : 'retry';
   return calls.map((call) => ({ call, kind, due: now, attempts: 0, since: now }));
 }
 
-/** A live event's share: only when the last drain left work, and within a small budget. */
-export async function takePendingWork(deps: SyncDeps, meter: Meter, share: DrainLimits): Promise<DrainReport | null> {
+/**
+ * A live event's share: only when the last drain left work, and within a small budget. The
+ * event passes app:state as its run read it (for the note's author); an event that did not read
+ * it takes nothing, rather than spend an operation to ask: the drain's kicks run a backlog about
+ * once a minute anyway (docs/architecture.md "Deferred work").
+ */
+export async function takePendingWork(deps: SyncDeps, meter: Meter, share: DrainLimits, app: AppState | null): Promise<DrainReport | null> {
   // The share comes on top of what the event itself spent, and only when that was little.
-  if (meter.requests > share.requests) return null;
-  const state = await deps.store.readDrainState();
+  if (!app || meter.requests > share.requests) return null;
+  const state = app.drain;
   if (!state.backlog) return null;
   const limits: DrainLimits = { requests: meter.requests + share.requests, dbOps: meter.dbOps + share.dbOps, items: share.items };
   const report = await drain(deps, meter, limits, state.head);

@@ -26,14 +26,17 @@ export function backoffMs(attempts: number): number {
   return Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * Math.pow(2, Math.max(0, attempts - 1)));
 }
 
-/** Runs one queued item: reads the call again from Freshcaller (a look needs only the record). */
-export async function runItem(item: QueueItem, root: string | null, deps: SyncDeps): Promise<PipelineResult> {
+/**
+ * Runs one queued item: reads the call again from Freshcaller (a look needs only the record).
+ * `createFirst`: a complete note's run, most likely the call's first (pipeline.ts).
+ */
+export async function runItem(item: QueueItem, root: string | null, deps: SyncDeps, createFirst: boolean = false): Promise<PipelineResult> {
   if (item.kind === 'look') return runPipeline({ rootId: root || item.call, call: null, isLeg: false, outcome: null, logType: null }, deps);
   const read = await readCall(item.call, root, deps);
   if ('code' in read) return read;
   const triage = triageCallEvent(read.call, null, deps.settings);
   if (triage.kind === 'nothing') return unrun(outcome('skipped', root, { detail: triage.reason }), null);
-  return runPipeline(triage.input, deps);
+  return runPipeline(triage.input, deps, { createFirst: createFirst && !triage.input.isLeg });
 }
 
 /** The call as Freshcaller describes it now, or the outcome that reading it ended with. */
@@ -57,7 +60,7 @@ function parsedCall(raw: unknown, root: string | null): { call: Call } | Pipelin
 }
 
 function unrun(result: ReturnType<typeof outcome>, retryAfterSeconds: number | null): PipelineResult {
-  return Object.assign(result, { record: null, settledNow: false, retryAfterSeconds, priorRetryAt: null });
+  return Object.assign(result, { record: null, settledNow: false, retryAfterSeconds, priorRetryAt: null, app: null });
 }
 
 /**

@@ -13,13 +13,20 @@ export function normalisePhone(raw: string | null | undefined, businessNumber: s
   return { e164: String(parsed.number), national: parsed.formatNational(), digits, last4: digits.slice(-4) };
 }
 
+/** The forms Freshchat may hold a number in, by name. */
+export const VARIANT_KINDS = ['e164', 'e164_digits', 'national', 'digits'] as const;
+export type VariantKind = (typeof VARIANT_KINDS)[number];
+
 /**
- * The forms Freshchat may hold a number in, in lookup order without repeats: E.164, E.164
- * digits without the "+" (a common import format), national, national digits only.
+ * The forms Freshchat may hold a number in, without repeats: E.164, E.164 digits without the
+ * "+" (a common import format), national, national digits only. The form this account's
+ * numbers matched in last comes first (README.md "Which conversation, and what is written").
  */
-export function phoneVariants(phone: PhoneNumber): string[] {
+export function phoneVariants(phone: PhoneNumber, preferred: string | null = null): Array<{ kind: VariantKind; form: string }> {
   const forms = [phone.e164, phone.e164.replace(/^\+/, ''), phone.national, phone.digits];
-  return forms.filter((form, index) => form !== '' && forms.indexOf(form) === index);
+  const variants = VARIANT_KINDS.map((kind, i) => ({ kind, form: forms[i] as string })).filter((v, i) => v.form !== '' && forms.indexOf(v.form) === i);
+  const first = variants.filter((v) => v.kind === preferred);
+  return first.concat(variants.filter((v) => v.kind !== preferred));
 }
 
 /** `…0123`, from the normalised number or else the raw one's digits; 'unknown number' if neither has 4. */

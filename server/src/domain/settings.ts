@@ -2,10 +2,12 @@
 // platform's shapes vary (a multiselect as an array, one string or a comma-separated string; a
 // checkbox as a boolean or its string), so each is read tolerantly and anything unrecognised
 // falls back to the documented default.
-import { LOG_TYPES, type CsatScale, type LogType, type ResolvePolicy, type Settings } from './types';
+import { fingerprint } from './fingerprint';
+import { LOG_TYPES, type CsatScale, type LogType, type NoteTiming, type ResolvePolicy, type Settings } from './types';
 
 const RESOLVE_POLICIES: readonly ResolvePolicy[] = ['never', 'answered'];
 const CSAT_SCALES: readonly CsatScale[] = ['1-5', '1-9', '1-2'];
+const NOTE_TIMINGS: readonly NoteTiming[] = ['immediate', 'complete'];
 const CHECKBOX_STRINGS: Record<string, boolean> = { true: true, false: false };
 
 export function readSettings(iparams: unknown): Settings {
@@ -17,6 +19,8 @@ export function readSettings(iparams: unknown): Settings {
     csatScale: readChoice(source.csat_scale, CSAT_SCALES, '1-5'),
     logCallTypes: readLogTypes(source.log_call_types),
     maskCallerNumber: readCheckbox(source.mask_caller_number),
+    noteTiming: readChoice(source.note_timing, NOTE_TIMINGS, 'immediate'),
+    callerSalt: fingerprint('call-sync caller salt ' + (readText(source.freshchat_api_key) || '')),
   };
 }
 

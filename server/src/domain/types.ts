@@ -23,7 +23,13 @@ export interface Settings {
   csatScale: CsatScale;
   logCallTypes: LogType[];
   maskCallerNumber: boolean;
+  /** `immediate`: the note when the call ends, later facts as follow-ups; `complete`: one note 5 minutes after it ends. */
+  noteTiming: NoteTiming;
+  /** Keys the hash callers are remembered by (sync/caller-cache.ts): a digest of the Freshchat API key, never the key. */
+  callerSalt: string;
 }
+
+export type NoteTiming = 'immediate' | 'complete';
 
 /** A caller's number in the forms Freshchat may hold it. */
 export interface PhoneNumber {

@@ -3,6 +3,7 @@
 // pipeline (sync/pipeline.ts), like an event, and leave later work to the deferred queue.
 import { object, string, number, union } from 'zod';
 import { SAFE_ID } from '../clients/responses';
+import { pendingNoteAt } from '../deferred/complete-note';
 import { afterRun } from '../deferred/work';
 import { classifyOutcome, isTerminal } from '../domain/classify-outcome';
 import { callSchema, type Call } from '../events/call-event';
@@ -46,9 +47,14 @@ export async function getCallSync(payload: unknown, platform: Platform): Promise
   const rootId = rootIdOf(call);
   const root = rootId === callId ? null : await deps.store.readRecord(rootId);
   if (root) return viewOfRecord(root, facts(deps, rootId, call));
-  if (isTerminal(classifyOutcome(call))) return viewOfNothing(Object.assign(facts(deps, rootId, call), { ended: true }), true);
+  if (isTerminal(classifyOutcome(call))) return viewOfNothing(Object.assign(facts(deps, rootId, call), { ended: true }), true, await completeNoteAt(deps, rootId));
   const preview = await runPipeline(liveInput(call), deps, { linkNow: true });
   return preview.record ? viewOfRecord(preview.record, facts(deps, rootId, call)) : viewOfNothing(facts(deps, rootId, call), true);
+}
+
+/** With note_timing complete, when the call's complete note is due (its schedule); null when none is pending. */
+function completeNoteAt(deps: SyncDeps, rootId: string): Promise<number | null> {
+  return deps.settings.noteTiming === 'complete' ? pendingNoteAt(deps, rootId) : Promise.resolve(null);
 }
 
 /** The agent's Retry: the call as Freshcaller has it now, through the pipeline, a permanent failure cleared. */

@@ -16,8 +16,11 @@ export interface ViewFacts {
   ended: boolean;
 }
 
-/** No record: Freshcaller does not know the call (`unknown`), it is live, or its events have not run yet. */
-export function viewOfNothing(facts: ViewFacts, known: boolean): CallSyncView {
+/**
+ * No record: Freshcaller does not know the call (`unknown`), it is live, or its events have not
+ * run yet. `noteAt`: with note_timing complete, when the call's complete note is scheduled.
+ */
+export function viewOfNothing(facts: ViewFacts, known: boolean, noteAt: number | null = null): CallSyncView {
   const status: CallSyncStatus = !known ? 'unknown' : facts.ended ? 'pending' : 'live';
   return {
     callId: facts.rootId,
@@ -26,7 +29,7 @@ export function viewOfNothing(facts: ViewFacts, known: boolean): CallSyncView {
     outcome: null,
     link: { state: 'none', conversationId: null, reason: null, ambiguous: false, sharedBy: 0, by: null },
     written: [],
-    pending: status === 'pending' ? [{ what: 'summary', at: null }] : [],
+    pending: status === 'pending' ? [{ what: 'summary', at: noteAt }] : [],
     csat: { state: 'unknown', rating: null, conversationId: null },
     failure: null,
     canRetry: status === 'pending',

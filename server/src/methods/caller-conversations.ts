@@ -34,7 +34,7 @@ async function byPhone(deps: SyncDeps, callId: string): Promise<{ ids: string[];
   const call = await readCall(deps, callId);
   if (!call) throw new MethodFailure(404, 'Freshcaller has no call ' + callId);
   const phone = callerPhone(call);
-  const users = phone ? await findUsers(deps.chat, phone) : [];
+  const users = phone ? (await findUsers(deps.chat, phone)).users : [];
   const ids: string[] = [];
   for (const user of users.slice(0, MAX_USERS)) (await deps.chat.getUserConversationIds(user.id)).forEach((id) => ids.push(id));
   return { ids, matchedBy: users.length ? 'phone' : 'none' };

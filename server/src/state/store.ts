@@ -29,6 +29,30 @@ export interface AgentLink {
 export interface AppCache {
   appId: string | null;
   agents: Record<string, AgentLink>;
+  /** The form of the number Freshchat matched last for this account (domain/phone.ts VariantKind). */
+  variant: string | null;
+}
+
+/** What the app remembers of one caller (`cc:<keyed hash of the number>`, docs/architecture.md "Remembering callers"). */
+export interface CallerEntry {
+  /** The Freshchat user the number matched (one user only: a shared number is never remembered). */
+  user: string;
+  /** The conversation chosen for them, null when they had none. */
+  conversation: string | null;
+  /** When the user's conversations were last listed (clock ms). */
+  at: number;
+}
+
+/** `app:state`: the app-wide cache and the drain's bookkeeping, read together in one operation. */
+export interface AppState {
+  cache: AppCache;
+  drain: DrainState;
+}
+
+/** A call record as read by a run, with the claim a first run left inside it (pipeline.ts). */
+export interface StoredRecord {
+  record: CallRecord;
+  claim: Claim | null;
 }
 
 /** One call waiting in the deferred-work queue (kept short: a queue slot holds many). */
@@ -45,7 +69,7 @@ export interface QueueItem {
   since: number;
 }
 
-/** The drain's own bookkeeping (`app:drain`). */
+/** The drain's own bookkeeping (in `app:state`). */
 export interface DrainState {
   /** The oldest queue slot that may still hold work. */
   head: number | null;
@@ -71,25 +95,45 @@ export class StoreError extends Error {
 
 export interface Store {
   readRecord(rootId: string): Promise<CallRecord | null>;
+  /** The record with the claim a first run created it with (one operation). */
+  readStored(rootId: string): Promise<StoredRecord | null>;
+  /** A first run creates the record, holding its claim: false when the record exists already. */
+  createRecord(rootId: string, record: CallRecord, claim: Claim): Promise<boolean>;
   writeRecord(rootId: string, record: CallRecord): Promise<void>;
-  /** Claims version `v` of a call's record (attempt 0) or takes over a dead claim (attempt 1-2). */
+  /** Claims version `v` (v >= 1) of a call's record, or takes over a dead claim (attempt 1-2). */
   claim(rootId: string, v: number, attempt: number, claim: Claim): Promise<boolean>;
   readClaim(rootId: string, v: number, attempt: number): Promise<Claim | null>;
-  readCache(): Promise<AppCache>;
-  writeCache(cache: AppCache): Promise<void>;
+  readAppState(): Promise<AppState>;
+  /** Saves what changed in the cache: the named agents, the app id, the variant; drops `dropAgents`. */
+  writeCache(change: CacheChange): Promise<void>;
+  readCaller(key: string): Promise<CallerEntry | null>;
+  writeCaller(key: string, entry: CallerEntry): Promise<void>;
   /** Only one run may create a Freshchat user for a number at a time. */
   claimPhone(phoneHash: string): Promise<boolean>;
   readQueueSlot(slot: number): Promise<Record<string, QueueItem>>;
   /** Adds or replaces one item; fails with a StoreError when the slot is full. */
   putQueueItem(slot: number, callId: string, item: QueueItem): Promise<void>;
   removeQueueItems(slot: number, callIds: string[]): Promise<void>;
-  readDrainState(): Promise<DrainState>;
   writeDrainState(state: DrainState): Promise<void>;
   /** Calls created in a reconciliation slot that have a settled record. */
   readSettled(slot: number): Promise<string[]>;
   markSettled(slot: number, rootId: string): Promise<void>;
   recordRejectedPayload(callId: string | null, event: string, paths: string[], at: number): Promise<void>;
 }
+
+/** What a run learned for the app cache; only these attributes are written. */
+export interface CacheChange {
+  appId?: string;
+  variant?: string;
+  agents?: Record<string, AgentLink>;
+  dropAgents?: string[];
+}
+
+export const APP_STATE_KEY = 'app:state';
+/** A caller entry outlives its conversation choice (sync/caller-cache.ts); the store forgets it after this. */
+const CALLER_TTL_SECONDS = 30 * 86400;
+/** Agents are attributes `a<Freshcaller agent id>` of app:state; the drain's fields are short names. */
+const AGENT_PREFIX = 'a';
 
 export function callKey(rootId: string): string {
   return 'call:' + rootId;
@@ -113,19 +157,22 @@ function claimKey(rootId: string, v: number, attempt: number): string {
 export function createStore(db: PlatformDb): Store {
   return {
     readRecord: async (rootId) => {
-      const value = await get(db, callKey(rootId));
-      return value === null ? null : readCallRecord(value);
+      const stored = await readStored(db, rootId);
+      return stored ? stored.record : null;
     },
+    readStored: (rootId) => readStored(db, rootId),
+    createRecord: (rootId, record, claim) =>
+      setIfAbsent(db, callKey(rootId), Object.assign({}, record as unknown as Record<string, unknown>, { claim: claimValue(claim) }), null),
     writeRecord: (rootId, record) => call('set', () => db.set(callKey(rootId), record as unknown as Record<string, unknown>)),
-    claim: (rootId, v, attempt, claim) => setIfAbsent(db, claimKey(rootId, v, attempt), { at: claim.at, steps: claim.steps.join(',') || '-' }, CLAIM_TTL_SECONDS),
+    claim: (rootId, v, attempt, claim) => setIfAbsent(db, claimKey(rootId, v, attempt), claimValue(claim), CLAIM_TTL_SECONDS),
     readClaim: async (rootId, v, attempt) => {
       const value = await get(db, claimKey(rootId, v, attempt));
-      if (value === null) return null;
-      const steps = typeof value.steps === 'string' && value.steps !== '-' ? value.steps.split(',') : [];
-      return { at: typeof value.at === 'number' ? value.at : 0, steps };
+      return value === null ? null : readClaimValue(value);
     },
-    readCache: () => readCache(db),
-    writeCache: (cache) => writeCache(db, cache),
+    readAppState: async () => readAppState(await get(db, APP_STATE_KEY)),
+    writeCache: (change) => writeCache(db, change),
+    readCaller: async (key) => readCaller(await get(db, 'cc:' + key)),
+    writeCaller: (key, entry) => call('set', () => db.set('cc:' + key, { u: entry.user, c: entry.conversation || '-', at: entry.at }, { ttl: CALLER_TTL_SECONDS })),
     claimPhone: (phoneHash) => setIfAbsent(db, 'ph:' + phoneHash, { at: 1 }, PHONE_LOCK_TTL_SECONDS),
     readQueueSlot: async (slot) => {
       const value = await get(db, queueKey(slot));
@@ -133,11 +180,8 @@ export function createStore(db: PlatformDb): Store {
     },
     putQueueItem: (slot, callId, item) => call('update', () => db.update(queueKey(slot), 'set', { [ITEM_PREFIX + callId]: itemValue(item) })),
     removeQueueItems: (slot, callIds) => removeAttributes(db, queueKey(slot), callIds),
-    readDrainState: async () => {
-      const value = await get(db, 'app:drain');
-      return { head: numberOr(value, 'head'), reconciledTo: numberOr(value, 'reconciledTo'), backlog: numberOr(value, 'backlog') };
-    },
-    writeDrainState: (state) => call('set', () => db.set('app:drain', withoutNulls({ head: state.head, reconciledTo: state.reconciledTo, backlog: state.backlog }))),
+    // update, not set: the drain and the live events' cache each change only their own attributes.
+    writeDrainState: (state) => call('update', () => db.update(APP_STATE_KEY, 'set', { dh: state.head || 0, dr: state.reconciledTo || 0, db: state.backlog || 0 })),
     readSettled: async (slot) => {
       const value = await get(db, settledKey(slot));
       return value === null ? [] : Object.keys(value).filter((key) => key.charAt(0) === ITEM_PREFIX).map((key) => key.slice(1));
@@ -175,10 +219,10 @@ function numberIn(item: Record<string, unknown>, key: string): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
-async function removeAttributes(db: PlatformDb, key: string, callIds: string[]): Promise<void> {
-  if (callIds.length === 0) return;
+async function removeAttributes(db: PlatformDb, key: string, ids: string[], prefix: string = ITEM_PREFIX): Promise<void> {
+  if (ids.length === 0) return;
   try {
-    await db.update(key, 'remove', callIds.map((id) => ITEM_PREFIX + id));
+    await db.update(key, 'remove', ids.map((id) => prefix + id));
   } catch (err) {
     // Another drain removed the slot first: what was to be removed is gone either way.
     if (statusOf(err) === 400 && /does not exist/i.test(messageOf(err))) return;
@@ -187,21 +231,70 @@ async function removeAttributes(db: PlatformDb, key: string, callIds: string[]):
   }
 }
 
-async function readCache(db: PlatformDb): Promise<AppCache> {
-  const value = await get(db, 'app:cache');
-  const cache: AppCache = { appId: null, agents: {} };
-  if (value === null) return cache;
-  if (typeof value.appId === 'string' && value.appId) cache.appId = value.appId;
-  if (typeof value.agents === 'object' && value.agents !== null) cache.agents = value.agents as Record<string, AgentLink>;
-  return cache;
+async function readStored(db: PlatformDb, rootId: string): Promise<StoredRecord | null> {
+  const value = await get(db, callKey(rootId));
+  if (value === null) return null;
+  const claim = typeof value.claim === 'object' && value.claim !== null ? readClaimValue(value.claim as Record<string, unknown>) : null;
+  const rest = Object.assign({}, value);
+  delete rest.claim;
+  return { record: readCallRecord(rest), claim };
 }
 
-/** The store refuses empty values: what is unknown is left out, and nothing known is not written. */
-async function writeCache(db: PlatformDb, cache: AppCache): Promise<void> {
-  const value: Record<string, unknown> = {};
-  if (cache.appId) value.appId = cache.appId;
-  if (Object.keys(cache.agents).length) value.agents = cache.agents;
-  if (Object.keys(value).length) await call('set', () => db.set('app:cache', value));
+function claimValue(claim: Claim): Record<string, unknown> {
+  return { at: claim.at, steps: claim.steps.join(',') || '-' };
+}
+
+function readClaimValue(value: Record<string, unknown>): Claim {
+  const steps = typeof value.steps === 'string' && value.steps !== '-' ? value.steps.split(',') : [];
+  return { at: typeof value.at === 'number' ? value.at : 0, steps };
+}
+
+/** 0 is how the drain's fields say "none" (update cannot store null). */
+function readAppState(value: Record<string, unknown> | null): AppState {
+  const cache: AppCache = { appId: textOr(value, 'appId'), agents: {}, variant: textOr(value, 'variant') };
+  for (const key of value ? Object.keys(value) : []) {
+    const link = agentLink((value as Record<string, unknown>)[key]);
+    if (key.charAt(0) === AGENT_PREFIX && /^a\d+$/.test(key) && link) cache.agents[key.slice(1)] = link;
+  }
+  return { cache, drain: { head: positiveOr(value, 'dh'), reconciledTo: positiveOr(value, 'dr'), backlog: positiveOr(value, 'db') } };
+}
+
+function agentLink(raw: unknown): AgentLink | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const link = raw as Record<string, unknown>;
+  const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+  return { chat: text(link.chat), name: text(link.name), at: typeof link.at === 'number' ? link.at : 0 };
+}
+
+function readCaller(value: Record<string, unknown> | null): CallerEntry | null {
+  const user = value ? textOr(value, 'u') : null;
+  if (!value || !user) return null;
+  const conversation = textOr(value, 'c');
+  return { user, conversation: conversation === '-' ? null : conversation, at: typeof value.at === 'number' ? value.at : 0 };
+}
+
+/** Only what changed is written, attribute by attribute, so concurrent writers do not undo each other. */
+async function writeCache(db: PlatformDb, change: CacheChange): Promise<void> {
+  const attributes = cacheAttributes(change);
+  if (Object.keys(attributes).length) await call('update', () => db.update(APP_STATE_KEY, 'set', attributes));
+  await removeAttributes(db, APP_STATE_KEY, change.dropAgents || [], AGENT_PREFIX);
+}
+
+function cacheAttributes(change: CacheChange): Record<string, unknown> {
+  const attributes: Record<string, unknown> = {};
+  if (change.appId) attributes.appId = change.appId;
+  if (change.variant) attributes.variant = change.variant;
+  const agents = change.agents || {};
+  for (const id of Object.keys(agents)) attributes[AGENT_PREFIX + id] = withoutEmpty(agents[id] as AgentLink);
+  return attributes;
+}
+
+/** The store turns empty strings into null: an unknown name is left out. */
+function withoutEmpty(link: AgentLink): Record<string, unknown> {
+  const value: Record<string, unknown> = { at: link.at };
+  if (link.chat) value.chat = link.chat;
+  if (link.name) value.name = link.name;
+  return value;
 }
 
 /**
@@ -209,9 +302,9 @@ async function writeCache(db: PlatformDb, cache: AppCache): Promise<void> {
  * read means two runs that read the same version cannot both act (docs/platform.md
  * "Key-value store").
  */
-async function setIfAbsent(db: PlatformDb, key: string, value: Record<string, unknown>, ttl: number): Promise<boolean> {
+async function setIfAbsent(db: PlatformDb, key: string, value: Record<string, unknown>, ttl: number | null): Promise<boolean> {
   try {
-    await db.set(key, value, { setIf: 'not_exist', ttl });
+    await db.set(key, value, ttl === null ? { setIf: 'not_exist' } : { setIf: 'not_exist', ttl });
     return true;
   } catch (err) {
     if (statusOf(err) === 400 && /setIf conditional request failed/i.test(messageOf(err))) return false;
@@ -237,15 +330,14 @@ async function call(operation: string, run: () => Promise<unknown>): Promise<voi
   }
 }
 
-function numberOr(value: Record<string, unknown> | null, key: string): number | null {
+function positiveOr(value: Record<string, unknown> | null, key: string): number | null {
   const found = value ? value[key] : null;
-  return typeof found === 'number' && Number.isFinite(found) ? found : null;
+  return typeof found === 'number' && Number.isFinite(found) && found > 0 ? found : null;
 }
 
-function withoutNulls(value: Record<string, number | null>): Record<string, unknown> {
-  const out: Record<string, unknown> = { v: 1 };
-  for (const key of Object.keys(value)) if (value[key] !== null) out[key] = value[key];
-  return out;
+function textOr(value: Record<string, unknown> | null, key: string): string | null {
+  const found = value ? value[key] : null;
+  return typeof found === 'string' && found !== '' ? found : null;
 }
 
 function statusOf(err: unknown): number {

@@ -2,7 +2,7 @@
 // else freshchat_default_agent_id (README.md "Which conversation, and what is written"). The mapping is cached in
 // one small record, since finding an agent by email means paging Freshchat's agent list.
 import { utf8Length } from '../domain/fingerprint';
-import type { AgentLink, AppCache } from '../state/store';
+import type { AgentLink, AppCache, CacheChange } from '../state/store';
 import type { SyncDeps } from './deps';
 
 const CACHE_MS = 7 * 86400000;
@@ -15,15 +15,17 @@ export interface Author {
   agentName: string | null;
 }
 
-/** Resolves the author, updating `cache` in place; returns whether the cache changed. */
-export async function resolveAuthor(deps: SyncDeps, cache: AppCache, agentId: string | null, fallbackName: string | null): Promise<{ author: Author; changed: boolean }> {
-  if (!agentId) return { author: { actorId: deps.settings.defaultAgentId, agentName: fallbackName }, changed: false };
+/** Resolves the author, updating `cache` in place; returns what to save of it (empty: nothing changed). */
+export async function resolveAuthor(deps: SyncDeps, cache: AppCache, agentId: string | null, fallbackName: string | null): Promise<{ author: Author; change: CacheChange }> {
+  if (!agentId) return { author: { actorId: deps.settings.defaultAgentId, agentName: fallbackName }, change: {} };
   const cached = cache.agents[agentId];
-  if (cached && deps.now() - cached.at < CACHE_MS) return { author: authorFrom(cached, deps, fallbackName), changed: false };
+  if (cached && deps.now() - cached.at < CACHE_MS) return { author: authorFrom(cached, deps, fallbackName), change: {} };
   const link = await lookUpAgent(deps, agentId, fallbackName);
   cache.agents[agentId] = link;
-  trimCache(cache);
-  return { author: authorFrom(link, deps, fallbackName), changed: true };
+  const dropped = trimCache(cache);
+  const change: CacheChange = { agents: { [agentId]: link } };
+  if (dropped.length) change.dropAgents = dropped;
+  return { author: authorFrom(link, deps, fallbackName), change };
 }
 
 function authorFrom(link: AgentLink, deps: SyncDeps, fallbackName: string | null): Author {
@@ -37,11 +39,15 @@ async function lookUpAgent(deps: SyncDeps, agentId: string, fallbackName: string
   return { chat: agent ? agent.id : null, name: (user && user.name) || fallbackName, at: deps.now() };
 }
 
-/** Drops the least recently looked-up agents until the cache fits by count and by size. */
-function trimCache(cache: AppCache): void {
+/** Drops the least recently looked-up agents until the cache fits by count and by size; returns their ids. */
+function trimCache(cache: AppCache): string[] {
   const ids = Object.keys(cache.agents);
+  const dropped: string[] = [];
   ids.sort((a, b) => (cache.agents[a] as AgentLink).at - (cache.agents[b] as AgentLink).at);
   while (ids.length > MAX_CACHED_AGENTS || (ids.length > 1 && utf8Length(JSON.stringify(cache)) > MAX_CACHE_BYTES)) {
-    delete cache.agents[ids.shift() as string];
+    const id = ids.shift() as string;
+    delete cache.agents[id];
+    dropped.push(id);
   }
+  return dropped;
 }

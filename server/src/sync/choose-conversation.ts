@@ -3,9 +3,13 @@
 // a stored link; the user whose phone matches the caller (several: the one with the most
 // recent conversation); that user's most recent conversation that is not resolved, else their
 // most recent one; else a new conversation when allowed; else unlinked. Remembers why.
+// A caller remembered from an earlier call (caller-cache.ts) skips the phone lookup, and within
+// CONVERSATION_FRESH_MS the listing too; what was remembered is checked before it is used.
 import type { ChatConversation, FreshchatApi } from '../clients/freshchat';
-import { maskedNumber, phoneVariants } from '../domain/phone';
+import { maskedNumber, phoneVariants, type VariantKind } from '../domain/phone';
 import type { PhoneNumber } from '../domain/types';
+import type { CallerEntry } from '../state/store';
+import { conversationFresh } from './caller-cache';
 
 /** Bounds on lookups per call: the platform allows 50 requests a minute. */
 const MAX_USERS = 3;
@@ -16,10 +20,57 @@ export type ConversationChoice =
   | { kind: 'create'; userId: string | null; reason: string }
   | { kind: 'none'; reason: string };
 
-export async function chooseConversation(chat: FreshchatApi, phone: PhoneNumber | null, mayCreate: boolean): Promise<ConversationChoice> {
-  if (!phone) return { kind: 'none', reason: 'the caller has no usable phone number' };
-  const users = await findUsers(chat, phone);
+/** What the app remembers that can spare requests; `listed`: the run listed the user's conversations. */
+export interface LookupHints {
+  remembered: CallerEntry | null;
+  /** The form this account's numbers matched in last. */
+  variant: string | null;
+  now: number;
+}
+
+export interface Lookup {
+  choice: ConversationChoice;
+  /** The user's conversations were listed now (false: the remembered conversation was used). */
+  listed: boolean;
+  /** The form the number matched in, when it was looked up by phone. */
+  variant: VariantKind | null;
+}
+
+export async function chooseConversation(chat: FreshchatApi, phone: PhoneNumber | null, mayCreate: boolean, hints: LookupHints): Promise<Lookup> {
+  if (!phone) return { choice: { kind: 'none', reason: 'the caller has no usable phone number' }, listed: false, variant: null };
   const masked = maskedNumber(phone, null);
+  const remembered = hints.remembered ? await fromRemembered(chat, hints.remembered, masked, mayCreate, hints.now) : null;
+  if (remembered) return remembered;
+  const found = await findUsers(chat, phone, hints.variant);
+  return { choice: await chooseByPhone(chat, found.users, masked, mayCreate), listed: true, variant: found.variant };
+}
+
+/**
+ * A remembered caller: their conversation, when it is fresh and Freshchat still has it for
+ * them; else their user's conversations listed again. null: what was remembered is gone (the
+ * conversation or the user), so the number is looked up again.
+ */
+async function fromRemembered(chat: FreshchatApi, entry: CallerEntry, masked: string, mayCreate: boolean, now: number): Promise<Lookup | null> {
+  const who = 'caller ' + masked + ' remembered from an earlier call';
+  if (conversationFresh(entry, now)) {
+    const conversation = await chat.getConversation(entry.conversation as string);
+    if (!conversation || !belongsTo(conversation, entry.user)) return null;
+    const choice: ConversationChoice = { kind: 'existing', conversation, userId: entry.user, ambiguous: false, sharedBy: 1, reason: who + '; their conversation' };
+    return { choice, listed: false, variant: null };
+  }
+  const conversationIds = await chat.getUserConversationIds(entry.user);
+  // An empty list may mean the user is gone: the phone lookup tells.
+  if (conversationIds.length === 0) return null;
+  const choice = await chooseForUser(chat, { userId: entry.user, conversationIds, latest: null }, { who, ambiguous: false, sharedBy: 1, mayCreate });
+  return { choice, listed: true, variant: null };
+}
+
+/** Freshchat lists a conversation's users; one that lists none is taken as theirs. */
+function belongsTo(conversation: ChatConversation, userId: string): boolean {
+  return conversation.userIds.length === 0 || conversation.userIds.indexOf(userId) >= 0;
+}
+
+async function chooseByPhone(chat: FreshchatApi, users: Array<{ id: string }>, masked: string, mayCreate: boolean): Promise<ConversationChoice> {
   if (users.length === 0) {
     if (mayCreate) return { kind: 'create', userId: null, reason: 'no Freshchat user with phone ' + masked + '; new user and conversation' };
     return { kind: 'none', reason: 'no Freshchat user with phone ' + masked };
@@ -40,13 +91,13 @@ async function chooseForUser(chat: FreshchatApi, user: Candidate, context: { who
   return { kind: 'existing', conversation: picked.conversation, userId: user.userId, ambiguous: context.ambiguous, sharedBy: context.sharedBy, reason: context.who + '; ' + picked.why };
 }
 
-/** Tries the forms Freshchat may hold the number in, stopping at the first that matches. */
-export async function findUsers(chat: FreshchatApi, phone: PhoneNumber): Promise<Array<{ id: string }>> {
-  for (const variant of phoneVariants(phone)) {
-    const users = await chat.findUsersByPhone(variant);
-    if (users.length) return users;
+/** Tries the forms Freshchat may hold the number in, the account's usual one first, stopping at the first that matches. */
+export async function findUsers(chat: FreshchatApi, phone: PhoneNumber, preferred: string | null = null): Promise<{ users: Array<{ id: string }>; variant: VariantKind | null }> {
+  for (const variant of phoneVariants(phone, preferred)) {
+    const users = await chat.findUsersByPhone(variant.form);
+    if (users.length) return { users, variant: variant.kind };
   }
-  return [];
+  return { users: [], variant: null };
 }
 
 interface Candidate {

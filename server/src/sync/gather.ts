@@ -1,31 +1,48 @@
 // Gather: the reads a run's steps need, in order, each result applied to the run's state by
 // transitions.ts (docs/architecture.md "The pipeline"). No writes to Freshchat here; the only
-// storage touched is the agent cache, read when a note needs its author.
+// storage read is the caller's entry (when the link is looked up) and app:state (the agent
+// cache, the account's number form, the drain's backlog), each at most once a run.
 import { ApiError } from '../clients/api-error';
 import { parseIdentifyingLine } from '../domain/render-note';
 import { callerPhone } from './call-input';
-import { chooseConversation } from './choose-conversation';
+import { chooseConversation, type Lookup } from './choose-conversation';
 import { followUpsOwed, planWrites, type Decision, type ReadStep, type RunState } from './decide';
 import type { SyncDeps } from './deps';
 import { resolveAuthor } from './author';
 import { applyCsatRead, applyLink, applyMovedCheck, applyStatusRead, applyVerification, type Author } from './transitions';
-import type { AppCache } from '../state/store';
+import type { AppState, CacheChange, CallerEntry } from '../state/store';
+import { callerKey } from './caller-cache';
+
+/** What a run read of the store besides the record, each at most once (null: not read). */
+export interface RunReads {
+  app: AppState | null;
+  caller: { key: string; entry: CallerEntry | null } | null;
+  /** When this run listed the caller's conversations (null: it did not, or used what was remembered). */
+  listedAt: number | null;
+  /** The number matched in another form than the account's usual one: remembered as the usual one. */
+  variant: string | null;
+}
+
+export function noReads(): RunReads {
+  return { app: null, caller: null, listedAt: null, variant: null };
+}
 
 /** What the writes need beyond the record, found while gathering. */
 export interface Gathered {
   state: RunState;
   author: Author | null;
-  cache: AppCache | null;
-  cacheChanged: boolean;
+  seen: RunReads;
+  /** What this run learned for the app cache; saved after the record. */
+  cacheChange: CacheChange;
   /** This run holds the lock on creating a Freshchat user for the caller's number. */
   phoneLocked: boolean;
 }
 
 /** Runs the read steps; a failure (an ApiError or StoreError) propagates to the pipeline. */
-export async function gather(state: RunState, reads: ReadStep[], d: Decision, deps: SyncDeps, done: string[]): Promise<RunState> {
+export async function gather(state: RunState, reads: ReadStep[], d: Decision, deps: SyncDeps, done: string[], seen: RunReads): Promise<RunState> {
   let current = state;
   for (const read of reads) {
-    const next = await READS[read.kind](current, read, d, deps);
+    const next = await READS[read.kind](current, read, d, deps, seen);
     current = next.state;
     // A read the state made needless (no conversation found, its status already known) asks nothing.
     if (next.asked) done.push(read.kind);
@@ -33,14 +50,16 @@ export async function gather(state: RunState, reads: ReadStep[], d: Decision, de
   return current;
 }
 
-type Reader = (state: RunState, read: ReadStep, d: Decision, deps: SyncDeps) => Promise<{ state: RunState; asked: boolean }>;
+type Reader = (state: RunState, read: ReadStep, d: Decision, deps: SyncDeps, seen: RunReads) => Promise<{ state: RunState; asked: boolean }>;
 
 const READS: Record<ReadStep['kind'], Reader> = {
-  link: async (state, read, d, deps) => {
-    const call = d.input.call;
-    const phone = call ? callerPhone(call) : null;
-    const choice = await chooseConversation(deps.chat, phone, read.kind === 'link' && read.mayCreate);
-    return asked(applyLink(state.record, choice));
+  link: async (state, read, d, deps, seen) => {
+    const phone = d.input.call ? callerPhone(d.input.call) : null;
+    const remembered = phone ? await readCaller(deps, callerKey(phone, deps.settings.callerSalt), seen) : null;
+    const app = await appForLookup(deps, d, seen, remembered);
+    const lookup = await chooseConversation(deps.chat, phone, read.kind === 'link' && read.mayCreate, { remembered, variant: app ? app.cache.variant : null, now: d.now });
+    noteLookup(seen, lookup, app, d.now);
+    return asked(applyLink(state.record, lookup.choice));
   },
   read_csat: async (state, _read, d, deps) => {
     // The link just found nothing: no rating could go anywhere.
@@ -91,18 +110,46 @@ async function notesOfCall(deps: SyncDeps, conversationId: string, rootId: strin
   return notes;
 }
 
+/**
+ * The account's number form matters only for a phone lookup; app:state is read for it only when
+ * the author needs it anyway (the call has an agent), so it costs no extra operation.
+ */
+function appForLookup(deps: SyncDeps, d: Decision, seen: RunReads, remembered: CallerEntry | null): Promise<AppState | null> {
+  return !remembered && agentOf(d).id ? readAppState(deps, seen) : Promise.resolve(seen.app);
+}
+
+/** What the save will learn from the lookup: when the user's conversations were listed, a new usual number form. */
+function noteLookup(seen: RunReads, lookup: Lookup, app: AppState | null, now: number): void {
+  if (lookup.listed) seen.listedAt = now;
+  if (lookup.variant && app && lookup.variant !== app.cache.variant) seen.variant = lookup.variant;
+}
+
+async function readCaller(deps: SyncDeps, key: string, seen: RunReads): Promise<CallerEntry | null> {
+  if (!seen.caller) seen.caller = { key, entry: await deps.store.readCaller(key) };
+  return seen.caller.entry;
+}
+
+async function readAppState(deps: SyncDeps, seen: RunReads): Promise<AppState> {
+  if (!seen.app) seen.app = await deps.store.readAppState();
+  return seen.app;
+}
+
 /** Who authors the notes the writes will post: the summary's author, else the call's agent. */
-export async function gatherAuthor(state: RunState, d: Decision, deps: SyncDeps): Promise<Gathered> {
+export async function gatherAuthor(state: RunState, d: Decision, deps: SyncDeps, seen: RunReads): Promise<Gathered> {
   const writes = planWrites(state, d);
-  const gathered: Gathered = { state, author: null, cache: null, cacheChanged: false, phoneLocked: false };
+  const gathered: Gathered = { state, author: null, seen, cacheChange: seen.variant ? { variant: seen.variant } : {}, phoneLocked: false };
   if (!writes.some((w) => NOTE_WRITES.indexOf(w.kind) >= 0)) return gathered;
   const record = state.record;
   if (record.actorId) return Object.assign(gathered, { author: { actorId: record.actorId, agentName: record.agentName } });
   const agent = agentOf(d);
-  // No agent (a missed or abandoned call): the default agent, without reading the cache.
-  const cache = agent.id || writes.some((w) => w.kind === 'create_conversation') ? await deps.store.readCache() : { appId: null, agents: {} };
-  const resolved = await resolveAuthor(deps, cache, agent.id, agent.name);
-  return Object.assign(gathered, { author: resolved.author, cache, cacheChanged: resolved.changed });
+  // No agent (a missed or abandoned call): the default agent, without reading the cache; a new
+  // conversation needs the app id, which the cache holds.
+  const needsCache = agent.id || writes.some((w) => w.kind === 'create_conversation');
+  const app = needsCache ? await readAppState(deps, seen) : null;
+  if (!app) return Object.assign(gathered, { author: { actorId: deps.settings.defaultAgentId, agentName: agent.name } });
+  const resolved = await resolveAuthor(deps, app.cache, agent.id, agent.name);
+  Object.assign(gathered.cacheChange, resolved.change);
+  return Object.assign(gathered, { author: resolved.author });
 }
 
 const NOTE_WRITES = ['post_summary', 'create_conversation', 'post_follow_up', 'post_moved'];

@@ -4,7 +4,8 @@
 import { createFreshcallerClient } from '../clients/freshcaller';
 import { createFreshchatClient } from '../clients/freshchat';
 import { EVENT_DRAIN } from '../deferred/drain';
-import { enqueue } from '../deferred/queue';
+import { waitForCompleteNote } from '../deferred/complete-note';
+import { enqueue, MIN_SCHEDULE_AHEAD_MS } from '../deferred/queue';
 import { takePendingWork } from '../deferred/run-drain';
 import { afterRun, deferUnread } from '../deferred/work';
 import { readSettings } from '../domain/settings';
@@ -12,7 +13,7 @@ import { summariseCall } from '../domain/summarise-call';
 import { parseCallEvent } from '../events/call-event';
 import { metered, type Meter } from '../platform/metered';
 import type { HandlerOutcome, Platform } from '../ports';
-import { createStore, StoreError } from '../state/store';
+import { createStore, StoreError, type AppState } from '../state/store';
 import type { CallInput } from './call-input';
 import type { SyncDeps } from './deps';
 import { outcome, renderOutcome, isError, type RunOutcome } from './outcome';
@@ -34,17 +35,25 @@ export async function handleCallEvent(event: string, payload: unknown, platform:
     log(platform, event, outcome('skipped', call.id, { detail: triage.reason }), context);
     return {};
   }
-  const result = await syncTriaged(triage.input, call.id, deps, meter);
+  const waiting = deps.settings.noteTiming === 'complete' ? await leaveToCompleteNote(call.id, deps) : null;
+  const result = waiting || (await syncTriaged(triage.input, call.id, deps, meter, triage.justEnded));
   log(platform, event, result, context);
   return {};
 }
 
+/** note_timing complete: the event's facts are left to the call's deferred note run (deferred/complete-note.ts). */
+async function leaveToCompleteNote(callId: string, deps: SyncDeps): Promise<RunOutcome | null> {
+  const wait = await waitForCompleteNote(deps, callId);
+  if (wait === 'unavailable') return null;
+  return outcome('scheduled', callId, { detail: wait === 'scheduled' ? 'the complete note is written at ' + new Date(deps.now() + MIN_SCHEDULE_AHEAD_MS).toISOString() : 'left to the complete note already scheduled' });
+}
+
 /** The pipeline, what it leaves for later, and a share of queued work when the call was synced. */
-async function syncTriaged(input: CallInput, callId: string, deps: SyncDeps, meter: Meter): Promise<RunOutcome> {
+async function syncTriaged(input: CallInput, callId: string, deps: SyncDeps, meter: Meter, createFirst: boolean): Promise<RunOutcome> {
   try {
-    const run = await runPipeline(input, deps);
+    const run = await runPipeline(input, deps, { createFirst });
     const later = await afterRun(run, callId, null, deps);
-    if (run.code === 'synced') later.push((await takeSomePendingWork(deps, meter)) || '');
+    if (run.code === 'synced') later.push((await takeSomePendingWork(deps, meter, run.app)) || '');
     return Object.assign({}, run, { detail: [run.detail].concat(later).filter((part) => !!part).join('; ') || null });
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
@@ -76,9 +85,9 @@ function replayLater(callId: string, deps: SyncDeps): Promise<string> {
 }
 
 /** A busy account catches up without waiting for the schedule: a synced event takes a little pending work. */
-async function takeSomePendingWork(deps: SyncDeps, meter: Meter): Promise<string | null> {
+async function takeSomePendingWork(deps: SyncDeps, meter: Meter, app: AppState | null): Promise<string | null> {
   try {
-    const report = await takePendingWork(deps, meter, EVENT_DRAIN);
+    const report = await takePendingWork(deps, meter, EVENT_DRAIN, app);
     return report ? 'queued work: ran ' + report.ran + ', left ' + report.left : null;
   } catch (err) {
     // The event's own call is saved; the queue waits for the next drain.

@@ -22,6 +22,8 @@ export const RUN_CODES = [
   'rejected',
   /** The store refused (the minute's 50 operations are spent): left to the fallback schedule. */
   'storage_deferred',
+  /** note_timing complete: the note waits for the call's late facts; a one-time schedule writes it. */
+  'scheduled',
 ] as const;
 
 export type RunCode = (typeof RUN_CODES)[number];

@@ -3,11 +3,12 @@
 //   read the record → decide (pure) → claim → gather (reads) → run the writes → apply → save.
 // It returns what happened as data (outcome.ts); queueing a retry is the caller's part.
 import { ApiError } from '../clients/api-error';
-import { StoreError } from '../state/store';
+import { StoreError, type AppState, type CallerEntry, type StoredRecord } from '../state/store';
 import type { CallInput } from './call-input';
 import { decide, planReads, planWrites, waitsForEarlierWrite, writeKinds, type Decision, type RunState, type WriteStep } from './decide';
 import type { SyncDeps } from './deps';
-import { gather, gatherAuthor, type Gathered } from './gather';
+import { entryToWrite } from './caller-cache';
+import { gather, gatherAuthor, noReads, type Gathered, type RunReads } from './gather';
 import type { RunCode, RunOutcome } from './outcome';
 import { emptyCallRecord, type CallRecord, type RecordFailure } from './record';
 import { Busy, WRITES } from './run-steps';
@@ -29,6 +30,8 @@ export interface PipelineResult extends RunOutcome {
   retryAfterSeconds: number | null;
   /** When the queued retry that was pending before this run was due (null: none). */
   priorRetryAt: number | null;
+  /** app:state as this run read it (null: not read), so the caller need not read it again. */
+  app: AppState | null;
 }
 
 export interface PipelineOptions {
@@ -40,11 +43,17 @@ export interface PipelineOptions {
   relink?: { conversationId: string; userId: string | null };
   /** The card opened on a live call: choose the conversation now (decide.ts Decision.linkNow). */
   linkNow?: boolean;
+  /**
+   * The event says the call just ended (triage.ts): most likely no record exists yet, so the run
+   * creates it, claim included, without reading it first (one storage operation fewer).
+   */
+  createFirst?: boolean;
 }
 
 interface Attempt {
   state: RunState;
   done: string[];
+  seen: RunReads;
   gathered: Gathered | null;
   failure: FailureInfo | null;
   retryAfterSeconds: number | null;
@@ -52,16 +61,40 @@ interface Attempt {
 }
 
 export async function runPipeline(input: CallInput, deps: SyncDeps, options: PipelineOptions = {}): Promise<PipelineResult> {
-  const stored = await deps.store.readRecord(input.rootId);
-  const before = stored || emptyCallRecord();
-  const d: Decision = { input, settings: deps.settings, now: deps.now(), linkNow: options.linkNow === true };
-  if (options.giveUp) return recordGiveUp(before, options.giveUp, d, deps);
+  const created = options.createFirst && !options.giveUp ? await runCreatingRecord(input, deps, options) : null;
+  return created || runReadingRecord(input, deps, options);
+}
+
+/** The usual run: the record read first (absent for a call's first run). */
+async function runReadingRecord(input: CallInput, deps: SyncDeps, options: PipelineOptions): Promise<PipelineResult> {
+  const stored = await deps.store.readStored(input.rootId);
+  const before = stored ? stored.record : emptyCallRecord();
+  const d = decisionOf(input, deps, options);
+  if (options.giveUp) return recordGiveUp(stored, options.giveUp, d, deps);
   const absorbed: RunState = { record: absorbCall(agentAction(before, options), input, d.now), conversationStatus: null };
   const steps = decide(absorbed, d);
-  if (steps.length === 0 && same(absorbed.record, before)) return unsaved('nothing', input, stored, 'nothing new to sync');
-  const dead = await takeClaim(deps, input.rootId, before.v, writeKinds(steps, absorbed, d), d.now);
-  if (dead === null) return unsaved('busy', input, stored, 'another run is syncing this call', d.now + FIRST_RETRY_MS);
+  if (steps.length === 0 && same(absorbed.record, before)) return unsaved('nothing', input, before, 'nothing new to sync');
+  const dead = await takeClaim(deps, input.rootId, stored, absorbed.record, writeKinds(steps, absorbed, d), d.now);
+  if (dead === null) return unsaved('busy', input, before, 'another run is syncing this call', d.now + FIRST_RETRY_MS);
   return save(await attemptSteps(withDeadRun(absorbed, dead), d, deps), d, deps, before);
+}
+
+/**
+ * The first run of a call: the record is created with this run's claim in it (setIf not_exist),
+ * so no read comes first. null: the record exists, and the run reads it like any other.
+ */
+async function runCreatingRecord(input: CallInput, deps: SyncDeps, options: PipelineOptions): Promise<PipelineResult | null> {
+  const d = decisionOf(input, deps, options);
+  const before = emptyCallRecord();
+  const absorbed: RunState = { record: absorbCall(agentAction(before, options), input, d.now), conversationStatus: null };
+  const steps = decide(absorbed, d);
+  if (steps.length === 0) return null;
+  if (!(await deps.store.createRecord(input.rootId, absorbed.record, { at: d.now, steps: writeKinds(steps, absorbed, d) }))) return null;
+  return save(await attemptSteps(absorbed, d, deps), d, deps, before);
+}
+
+function decisionOf(input: CallInput, deps: SyncDeps, options: PipelineOptions): Decision {
+  return { input, settings: deps.settings, now: deps.now(), linkNow: options.linkNow === true };
 }
 
 /** What an agent asked for in the sidebar, applied before the call's own facts. */
@@ -76,19 +109,23 @@ function withDeadRun(state: RunState, dead: DeadRun): RunState {
 }
 
 /** The retry horizon passed: the failure is recorded as permanent, under a claim like any run. */
-async function recordGiveUp(before: CallRecord, failure: FailureInfo, d: Decision, deps: SyncDeps): Promise<PipelineResult> {
+async function recordGiveUp(stored: StoredRecord | null, failure: FailureInfo, d: Decision, deps: SyncDeps): Promise<PipelineResult> {
+  const before = stored ? stored.record : emptyCallRecord();
   const state: RunState = { record: before, conversationStatus: null };
-  if ((await takeClaim(deps, d.input.rootId, before.v, [], d.now)) === null) return unsaved('busy', d.input, before, 'another run is syncing this call', d.now + FIRST_RETRY_MS);
+  if ((await takeClaim(deps, d.input.rootId, stored, before, [], d.now)) === null) return unsaved('busy', d.input, before, 'another run is syncing this call', d.now + FIRST_RETRY_MS);
   return save(failedAttempt(state, failure), d, deps, before);
 }
 
 async function attemptSteps(start: RunState, d: Decision, deps: SyncDeps): Promise<Attempt> {
-  const attempt: Attempt = { state: start, done: [], gathered: null, failure: null, retryAfterSeconds: null, busy: null };
+  const attempt: Attempt = { state: start, done: [], seen: noReads(), gathered: null, failure: null, retryAfterSeconds: null, busy: null };
   if (waitsForEarlierWrite(start.record, d.now)) return Object.assign(attempt, { busy: 'an earlier write may still land; checked again later' });
   let step: WriteStep | null = null;
   try {
-    attempt.state = await gather(attempt.state, planReads(attempt.state, d), d, deps, attempt.done);
-    const gathered = await gatherAuthor(attempt.state, d, deps);
+    attempt.state = await gather(attempt.state, planReads(attempt.state, d), d, deps, attempt.done, attempt.seen);
+    // A read can make another possible: the link just found lets a possibly written note be checked now.
+    const more = planReads(attempt.state, d).filter((read) => attempt.done.indexOf(read.kind) < 0);
+    if (more.length) attempt.state = await gather(attempt.state, more, d, deps, attempt.done, attempt.seen);
+    const gathered = await gatherAuthor(attempt.state, d, deps, attempt.seen);
     attempt.gathered = gathered;
     for (const next of planWrites(attempt.state, d)) {
       step = next;
@@ -122,7 +159,7 @@ function catchStepFailure(attempt: Attempt, err: unknown, step: WriteStep | null
 }
 
 function failedAttempt(state: RunState, failure: FailureInfo): Attempt {
-  return { state, done: [], gathered: null, failure, retryAfterSeconds: null, busy: null };
+  return { state, done: [], seen: noReads(), gathered: null, failure, retryAfterSeconds: null, busy: null };
 }
 
 async function save(attempt: Attempt, d: Decision, deps: SyncDeps, before: CallRecord): Promise<PipelineResult> {
@@ -130,7 +167,7 @@ async function save(attempt: Attempt, d: Decision, deps: SyncDeps, before: CallR
   const retryAt = retryAtOf(attempt, d.now);
   const record = finishRun(attempt.state.record, failure ? recordFailure(failure, d.now, retryAt) : null);
   await deps.store.writeRecord(d.input.rootId, record);
-  await saveCache(attempt.gathered, deps, attempt.done);
+  await saveLearned(attempt, record, deps);
   const code = codeOf(record, failure, attempt.busy !== null, attempt.done);
   return {
     code,
@@ -143,6 +180,7 @@ async function save(attempt: Attempt, d: Decision, deps: SyncDeps, before: CallR
     settledNow: isSettled(record) && !isSettled(before),
     retryAfterSeconds: attempt.retryAfterSeconds,
     priorRetryAt: before.failure && !before.failure.permanent ? before.failure.nextAt : null,
+    app: attempt.seen.app,
   };
 }
 
@@ -175,19 +213,46 @@ function detailOf(record: CallRecord, code: RunCode): string | null {
  * Claims the version of the record this run read. A claim that is not this run's and is old
  * belongs to a run that died before saving: the writes it names may have happened, so they are
  * returned to be checked, and the run takes over with the next attempt's key. null: busy.
+ * Version 0's first claim is the record itself, created with the claim inside it (so a first
+ * run costs no separate claim); later versions' claims are `lk:` keys.
  */
-async function takeClaim(deps: SyncDeps, rootId: string, v: number, writes: string[], now: number): Promise<DeadRun | null> {
+async function takeClaim(deps: SyncDeps, rootId: string, stored: StoredRecord | null, record: CallRecord, writes: string[], now: number): Promise<DeadRun | null> {
   const dead: DeadRun = { writes: [], at: null };
+  const v = stored ? stored.record.v : 0;
+  const claim = { at: now, steps: writes };
   for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-    if (await deps.store.claim(rootId, v, attempt, { at: now, steps: writes })) return dead;
-    const held = await deps.store.readClaim(rootId, v, attempt);
-    if (held && now - held.at < LIVE_CLAIM_MS) return null;
-    if (held) {
-      held.steps.forEach((s) => dead.writes.push(s));
-      dead.at = held.at;
-    }
+    const held = await claimOrHeld(deps, rootId, { v, attempt, stored, record, claim });
+    if (held === null) return dead;
+    if (now - held.at < LIVE_CLAIM_MS) return null;
+    held.steps.forEach((s) => dead.writes.push(s));
+    dead.at = held.at;
   }
   return null;
+}
+
+interface ClaimTry {
+  v: number;
+  attempt: number;
+  stored: StoredRecord | null;
+  record: CallRecord;
+  claim: { at: number; steps: string[] };
+}
+
+/** null: this run holds the claim now; else the claim someone else holds. */
+async function claimOrHeld(deps: SyncDeps, rootId: string, t: ClaimTry): Promise<{ at: number; steps: string[] } | null> {
+  if (t.v === 0 && t.attempt === 0) return claimByCreating(deps, rootId, t);
+  if (await deps.store.claim(rootId, t.v, t.attempt, t.claim)) return null;
+  // Gone between the two operations (its ttl): another run's, so this one waits.
+  return (await deps.store.readClaim(rootId, t.v, t.attempt)) || { at: t.claim.at, steps: [] };
+}
+
+/** Version 0: the record created with the claim inside, or the claim a first run left in it. */
+async function claimByCreating(deps: SyncDeps, rootId: string, t: ClaimTry): Promise<{ at: number; steps: string[] } | null> {
+  if (!t.stored && (await deps.store.createRecord(rootId, t.record, t.claim))) return null;
+  const now = t.stored || (await deps.store.readStored(rootId));
+  // Saved by another run since this one read nothing: that run is done, and this one runs again later.
+  if (!now || now.record.v > 0) return { at: t.claim.at, steps: [] };
+  return now.claim || { at: 0, steps: [] };
 }
 
 /** What runs that died before saving had under way, and when the last of them started. */
@@ -196,19 +261,28 @@ interface DeadRun {
   at: number | null;
 }
 
-/** A cache that could not be saved costs a lookup next time; the call's record is already saved. */
-async function saveCache(gathered: Gathered | null, deps: SyncDeps, done: string[]): Promise<void> {
-  if (!gathered || !gathered.cache || !gathered.cacheChanged) return;
+/**
+ * What the run learned beyond the record: the app cache (agents, app id, the account's number
+ * form) and the caller's entry. Either one not saved costs a lookup next time, nothing more.
+ */
+async function saveLearned(attempt: Attempt, record: CallRecord, deps: SyncDeps): Promise<void> {
+  const change = attempt.gathered ? attempt.gathered.cacheChange : {};
+  const caller = attempt.seen.caller;
   try {
-    await deps.store.writeCache(gathered.cache);
+    if (Object.keys(change).length) await deps.store.writeCache(change);
+    if (caller) await saveCaller(deps, caller.key, entryToWrite(record, caller.entry, attempt.seen.listedAt));
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
-    done.push('cache_not_saved');
+    attempt.done.push('cache_not_saved');
   }
 }
 
+async function saveCaller(deps: SyncDeps, key: string, entry: CallerEntry | null): Promise<void> {
+  if (entry) await deps.store.writeCaller(key, entry);
+}
+
 function unsaved(code: RunCode, input: CallInput, record: CallRecord | null, detail: string, retryAt: number | null = null): PipelineResult {
-  return { code, callId: input.rootId, steps: [], failure: null, detail, retryAt, record, settledNow: false, retryAfterSeconds: null, priorRetryAt: null };
+  return { code, callId: input.rootId, steps: [], failure: null, detail, retryAt, record, settledNow: false, retryAfterSeconds: null, priorRetryAt: null, app: null };
 }
 
 function same(a: CallRecord, b: CallRecord): boolean {

@@ -36,14 +36,11 @@ export const WRITES: Record<WriteStep['kind'], Writer> = {
   },
   create_conversation: async (_step, ctx) => {
     await lockPhone(ctx);
-    const cache = ctx.gathered.cache;
-    let appId = cache ? cache.appId : null;
+    const app = ctx.gathered.seen.app;
+    let appId = app ? app.cache.appId : null;
     if (!appId) {
       appId = (await ctx.deps.chat.getAccountConfiguration()).appId;
-      if (cache) {
-        cache.appId = appId;
-        ctx.gathered.cacheChanged = true;
-      }
+      ctx.gathered.cacheChange.appId = appId;
     }
     const author = authorOf(ctx);
     // The summary note is the conversation's first message: one request instead of two.

@@ -410,7 +410,7 @@ describe('robustness: Freshchat and Freshcaller failures', () => {
 
   describe('a fresh installation', () => {
     test('the first call\'s retry, queued before any drain ran, is run by the first drain', async () => {
-      // Its own store and clock, and no drain run yet: `app:drain` does not exist.
+      // Its own store and clock, and no drain run yet: `app:state` does not exist.
       const runtime = sideRuntime(app);
       const id = 26000900;
       const event = missedFromJordan(id);
@@ -419,7 +419,7 @@ describe('robustness: Freshchat and Freshcaller failures', () => {
       runtime.clock.advance(60_000);
       expect(runCodes(await fireOn(runtime, event))).toEqual([['error', 'deferred']]);
       expect(queued(runtime, id)).toHaveLength(1);
-      expect(runtime.store('freshcaller').peek('app:drain')).toBeUndefined();
+      expect(runtime.store('freshcaller').peek('app:state')).toBeUndefined();
 
       const drains = await runtime.advance(10 * 60_000);
       expect(drains.length).toBeGreaterThan(0);
@@ -564,7 +564,7 @@ describe('robustness: Freshchat and Freshcaller failures', () => {
       expect(summary!.lines).toContain('Agent: Pat Quinn');
       expect(record(id)).toMatchObject({ summary: 'written', actorId: SEED.agents.defaultAgent, agentName: 'Pat Quinn', failure: null });
       // The miss is cached, so the next call of this agent costs no lookup.
-      expect(app.runtime.store('freshcaller').peek('app:cache')).toMatchObject({ agents: { 67099: { chat: null, name: 'Pat Quinn' } } });
+      expect(app.runtime.store('freshcaller').peek('app:state')).toMatchObject({ a67099: { name: 'Pat Quinn' } });
     });
   });
 

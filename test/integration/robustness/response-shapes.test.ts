@@ -17,6 +17,7 @@ import {
   setFreshcallerCall,
   startScenarioApp,
   type LocalApp,
+  forgetCallers,
 } from '../../support/scenario';
 import {
   fire,
@@ -166,7 +167,7 @@ describe('robustness: response shapes', () => {
       const [summary] = allAppNotes(app, { callId: 26100010 });
       expect(summary).toMatchObject({ kind: 'summary', actorId: zoe.id });
       expect(summary!.lines).toContain('Agent: Zoe Page');
-      expect(app.runtime.store('freshcaller').peek('app:cache')).toMatchObject({ agents: { 67050: { chat: zoe.id, name: 'Zoe Page' } } });
+      expect(app.runtime.store('freshcaller').peek('app:state')).toMatchObject({ a67050: { chat: zoe.id, name: 'Zoe Page' } });
     });
 
     test('a deactivated agent with the email does not author: the default agent does', async () => {
@@ -198,7 +199,7 @@ describe('robustness: response shapes', () => {
       expect(pages).toHaveLength(2);
       expect(chatRequests(app, 'GET', '/v2/agents').slice(-1)[0]).toMatchObject({ status: 200, query: expect.objectContaining({ page: '2' }) });
       expect(allAppNotes(app, { callId: 26100013 })[0]).toMatchObject({ actorId: SEED.agents.defaultAgent });
-      expect(app.runtime.store('freshcaller').peek('app:cache')).toMatchObject({ agents: { 67053: { chat: null, name: 'Lee Nowhere' } } });
+      expect(app.runtime.store('freshcaller').peek('app:state')).toMatchObject({ a67053: { name: 'Lee Nowhere' } });
     });
 
     test('an agent list without agents or paging: no match, no error', async () => {
@@ -212,6 +213,9 @@ describe('robustness: response shapes', () => {
   });
 
   describe('answers of another shape', () => {
+    // Each test looks the number up afresh: what an earlier test remembered would skip the lookup.
+    beforeEach(() => forgetCallers(app));
+
     test('a user search without a users list counts as no match: a later form finds Sam', async () => {
       app.standins.freshchat.injectFault({ method: 'GET', path: '/v2/users', status: 200, body: { pagination: {} } });
       const id = 26100020;

@@ -24,6 +24,7 @@ import {
   type AppNote,
   type LocalApp,
   type Payload,
+  forgetCallers,
 } from '../../support/scenario';
 import {
   agentOf,
@@ -422,6 +423,9 @@ describe('robustness: unusual calls', () => {
   });
 
   describe('which conversation, when a user has several', () => {
+    // Each test looks the number up afresh: what an earlier test remembered would skip the lookup.
+    beforeEach(() => forgetCallers(app));
+
     const PHONE = '+14155550111';
     let newestResolved: string;
     let olderOpen: string;

@@ -10,7 +10,7 @@ import {
   dbOpsOf,
   FREE,
   logCodes,
-  ONE_READ,
+  REPEATED_END,
   record,
   renamed,
   replay,
@@ -74,15 +74,16 @@ describe('scenario: a missed inbound call from a number Freshchat stores in nati
     // The link already read the conversation and its status: reading it again is waste.
     expect(outcome.templates.filter((t) => t === 'chatGetConversation')).toHaveLength(1);
     expect(outcome.templates.filter((t) => t === 'chatPostMessage')).toHaveLength(1);
-    // Read the record, claim, save, mark settled, look for a backlog (no agent: no cache).
-    expect(dbOpsOf(results[1]!)).toEqual(['get call:' + CALL, 'set lk:' + CALL + ':0', 'set call:' + CALL, expect.stringMatching(/^update set rc:\d+$/), 'get app:drain']);
+    // Create the record with the claim (the call just ended: no read first), the caller's entry,
+    // save, remember the caller, mark settled. No agent: app:state is not read.
+    expect(dbOpsOf(results[1]!)).toEqual(['set call:' + CALL, 'get cc:\u2026', 'set call:' + CALL, 'set cc:\u2026', expect.stringMatching(/^update set rc:\d+$/)]);
     // The installation's first call starts the one recurring drain; nothing per call.
     expect(results[1]!.schedules.map((op) => op.op + ' ' + op.name)).toEqual(['create call-sync-drain']);
   });
 
-  test('the same outcome event delivered again costs one storage read and writes nothing', async () => {
+  test('the same outcome event delivered again costs no request and writes nothing (a failed create, one read)', async () => {
     const [repeat] = await replay(app, sequence('missed-inbound').slice(1));
-    expect(costOf(repeat!)).toEqual(ONE_READ);
+    expect(costOf(repeat!)).toEqual(REPEATED_END);
     expect(logCodes(repeat!)).toEqual(['nothing']);
     expect(appNotes(app, sam)).toHaveLength(1);
   });
@@ -100,7 +101,8 @@ describe('scenario: a missed inbound call from a number Freshchat stores in nati
     expect(conversation(app, sam).status).not.toBe('resolved');
     expect(record(app, SECOND_CALL)).toMatchObject({
       status: 'synced',
-      link: { state: 'linked', conversationId: sam, reason: 'matched user by phone \u20260199; most recent conversation (resolved)' },
+      // Sam called an hour ago: remembered, so the conversation is read once and no number looked up.
+      link: { state: 'linked', conversationId: sam, reason: 'caller \u20260199 remembered from an earlier call; their conversation' },
       summary: 'written',
       resolution: 'reopened',
     });

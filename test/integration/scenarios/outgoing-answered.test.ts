@@ -50,7 +50,7 @@ describe('scenario: an answered outgoing call', () => {
   test('Dan was looked up once by email in Freshchat; no match, and the miss is cached', () => {
     expect(app.standins.freshcaller.requests.filter((r) => r.path === '/api/v1/users/67031')).toHaveLength(1);
     expect(chatRequests(app, 'GET', '/v2/agents')).toHaveLength(1);
-    expect(app.runtime.store('freshcaller').peek('app:cache')).toMatchObject({ agents: { 67031: { chat: null, name: 'Dan Fischer' } } });
+    expect(app.runtime.store('freshcaller').peek('app:state')).toMatchObject({ a67031: { name: 'Dan Fischer' } });
   });
 
   test('the answered call resolves the conversation; there is no rating to post', () => {
@@ -75,15 +75,16 @@ describe('scenario: an answered outgoing call', () => {
     // Three phone forms, conversations, conversation, metrics, Dan in Freshcaller, agents, note, resolve.
     expect(outcome.requests).toBeLessThanOrEqual(10);
     expect(outcome.templates.filter((t) => t === 'chatGetConversation')).toHaveLength(1);
-    // Read the record, claim, the agent cache, save, save the cache (Dan's miss), mark settled, backlog look.
+    // Create the record with the claim, the caller's entry, app:state, save, what was learned
+    // (Dan's miss, the caller), mark settled.
     expect(dbOpsOf(results[2]!)).toEqual([
-      'get call:' + CALL,
-      'set lk:' + CALL + ':0',
-      'get app:cache',
       'set call:' + CALL,
-      'set app:cache',
+      'get cc:\u2026',
+      'get app:state',
+      'set call:' + CALL,
+      'update set app:state',
+      'set cc:\u2026',
       expect.stringMatching(/^update set rc:\d+$/),
-      'get app:drain',
     ]);
     expect(outcome.templates.filter((t) => t === 'chatPostMessage')).toHaveLength(1);
   });

@@ -2,7 +2,9 @@
 // (README.md "Installation parameters"). Each setting gets its own app instance (fresh stand-ins
 // and store), since each one changes how the same sample call must end.
 import { loadSeedFile } from '../../../tools/standins';
+import { variant } from '../../support/fixtures';
 import {
+  advance,
   allAppNotes,
   appNotes,
   chatRequests,
@@ -193,5 +195,57 @@ describe('setting: freshchat_channel_id set, an unknown caller after another cal
     for (const request of chatRequests(app, 'POST', '/v2/conversations')) {
       expect((request.body as { app_id?: string }).app_id).toBe(SEED.appId);
     }
+  });
+});
+
+describe('setting: note_timing complete', () => {
+  const handle = appFor({ note_timing: 'complete' });
+  let events: ReturnType<typeof sequence>;
+
+  test('every event of the call costs nothing: no request, no storage operation; one schedule waits', async () => {
+    const app = handle.get();
+    events = sequence('answered-inbound');
+    const results = await replay(app, events);
+    // Freshcaller has the call as its last event describes it (recording included).
+    setFreshcallerCall(app, events[events.length - 1]!.data.call);
+    for (const result of results) {
+      expect(result.requests).toEqual([]);
+      expect(result.dbOps).toEqual([]);
+    }
+    expect(logCodes(results)).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'scheduled', 'scheduled']);
+    expect(allAppNotes(app, { callId: ANSWERED })).toEqual([]);
+    expect(app.runtime.schedules().map((s) => s.name)).toEqual(['nt-' + ANSWERED]);
+  });
+
+  test('5 minutes after the call ended: one complete note, with the final notes and the recording; resolved, rated once', async () => {
+    const app = handle.get();
+    const ran = await advance(app, 6 * 60_000);
+    expect(ran.map((r) => r.handler)).toEqual(['onScheduledEventHandler']);
+    const notes = allAppNotes(app, { callId: ANSWERED });
+    expect(notes.map((n) => n.kind)).toEqual(['summary']);
+    expect(notes[0]!.text).toContain('Customer asked to move the delivery to Friday');
+    expect(notes[0]!.text).toContain('/recording/13258090');
+    expect(conversation(app, jordanOpen).status).toBe('resolved');
+    expect(csatPosts(app, jordanOpen)).toHaveLength(1);
+    // The run read the call once from Freshcaller and wrote note, resolve and rating: no follow-up, no second look.
+    const templates = ran[0]!.requests.map((r) => r.template);
+    expect(templates.filter((t) => t === 'callerGetCall')).toHaveLength(1);
+    expect(templates.filter((t) => t === 'callerGetCallMetrics')).toHaveLength(1);
+    expect(record(app, ANSWERED)).toMatchObject({ status: 'synced', summary: 'written', resolution: 'resolved', csat: { state: 'posted' } });
+  });
+
+  test('a fact that comes after the note is a follow-up, again after 5 minutes, and the record read then', async () => {
+    const app = handle.get();
+    const late = variant(events[events.length - 1]!, (p) => {
+      const before = String(p.data.call.call_notes);
+      p.data.call.call_notes = before + ' Also: a refund of 20 was agreed.';
+      p.data.changes = { call_notes: [p.data.call.call_notes, before] };
+    });
+    setFreshcallerCall(app, late.data.call);
+    const [result] = await replay(app, [late]);
+    expect(logCodes([result!])).toEqual(['scheduled']);
+    await advance(app, 6 * 60_000);
+    expect(allAppNotes(app, { callId: ANSWERED }).map((n) => n.kind)).toEqual(['summary', 'follow-up']);
+    expect(csatPosts(app, jordanOpen)).toHaveLength(1);
   });
 });

@@ -94,16 +94,17 @@ describe('scenario: a transferred call whose CSAT survey is still open', () => {
     expect(costOf(results[2]!)).toEqual(FREE); // the leg starts
     const root = costOf(results[3]!);
     expect(root.requests).toBeLessThanOrEqual(8);
-    // Read, claim, the agent cache, save, save the cache, mark settled, queue the look, backlog look.
+    // Create the record with the claim, the caller's entry, app:state, save, what was learned
+    // (the agent, the caller), mark settled, queue the look.
     expect(dbOpsOf(results[3]!)).toEqual([
-      'get call:' + ROOT,
-      'set lk:' + ROOT + ':0',
-      'get app:cache',
       'set call:' + ROOT,
-      'set app:cache',
+      'get cc:\u2026',
+      'get app:state',
+      'set call:' + ROOT,
+      'update set app:state',
+      'set cc:\u2026',
       expect.stringMatching(/^update set rc:\d+$/),
       expect.stringMatching(/^update set q:\d+$/),
-      'get app:drain',
     ]);
     // The installation's first call starts the recurring drain; the look adds one kick.
     expect(results[3]!.schedules.map((op) => op.name)).toEqual(['call-sync-drain', expect.stringMatching(/^drain-\d$/)]);

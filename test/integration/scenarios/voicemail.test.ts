@@ -74,8 +74,9 @@ describe('scenario: a voicemail with a late recording, into a resolved conversat
     expect(outcome.templates).not.toContain('callerGetCallMetrics');
     // The link read the conversation, status included: the reopen needs no second read.
     expect(outcome.templates.filter((t) => t === 'chatGetConversation')).toHaveLength(1);
-    expect(dbOpsOf(results[2]!)).toEqual(['get call:' + CALL, 'set lk:' + CALL + ':0', 'set call:' + CALL, expect.stringMatching(/^update set rc:\d+$/), 'get app:drain']);
-    expect(costOf(results[3]!)).toMatchObject({ requests: 1, dbOps: 4, reads: 2, templates: ['chatPostMessage'] });
-    expect(dbOpsOf(results[3]!)).toEqual(['get call:' + CALL, 'set lk:' + CALL + ':1', 'set call:' + CALL, 'get app:drain']);
+    // Create the record with the claim, the caller's entry (none yet), save, remember the caller, mark settled.
+    expect(dbOpsOf(results[2]!)).toEqual(['set call:' + CALL, 'get cc:\u2026', 'set call:' + CALL, 'set cc:\u2026', expect.stringMatching(/^update set rc:\d+$/)]);
+    expect(costOf(results[3]!)).toMatchObject({ requests: 1, dbOps: 3, reads: 1, templates: ['chatPostMessage'] });
+    expect(dbOpsOf(results[3]!)).toEqual(['get call:' + CALL, 'set lk:' + CALL + ':1', 'set call:' + CALL]);
   });
 });

@@ -183,7 +183,7 @@ describe('reconcile: paging and budgets', () => {
     deps.chat.addUser('u1', '+14155550123').addConversation({ id: 'c1', userId: 'u1' });
     deps.caller.addUser({ id: '67030', name: 'Ava Parker', email: null });
     for (let i = 0; i < 3; i++) deps.caller.addCall(ended(3000 + i, TO - 3 * MINUTE + i));
-    const result = await reconcile(deps, deps.meter, { requests: 25, dbOps: 100, items: 50 }, TO - 5 * MINUTE);
+    const result = await reconcile(deps, deps.meter, { requests: 20, dbOps: 100, items: 50 }, TO - 5 * MINUTE);
     expect(result.report.synced).toBeGreaterThan(0);
     expect(result.report.synced).toBeLessThan(3);
     expect(result.reconciledTo).toBe(TO - 5 * MINUTE);

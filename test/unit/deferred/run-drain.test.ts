@@ -27,27 +27,27 @@ describe('runScheduledWork', () => {
   test('the drain: the recurring schedule ensured, the queue drained, reconciliation run, the state saved', async () => {
     const deps = answeredWorld(syncDepsFor());
     deps.platform.seed('q:' + CURRENT, { c25847696: { i: ANSWERED_ID, k: 'r', d: NOW, n: 1, s: NOW } });
-    deps.platform.seed('app:drain', { v: 1, head: CURRENT - 1, reconciledTo: NOW - RECONCILE_LAG_MS - 60000, backlog: 1 });
+    deps.platform.seed('app:state', { dh: CURRENT - 1, dr: NOW - RECONCILE_LAG_MS - 60000, db: 1 });
     const result = await runScheduledWork({ kind: 'drain' }, deps, deps.meter);
     expect(result.code).toBe('synced');
     expect(deps.schedule.names()).toContain(RECURRING_NAME);
     expect(deps.platform.store.get('call:' + ANSWERED_ID)).toMatchObject({ status: 'synced' });
-    expect(deps.platform.store.get('app:drain')).toEqual({ v: 1, head: CURRENT, reconciledTo: NOW - RECONCILE_LAG_MS, backlog: 0 });
+    expect(deps.platform.store.get('app:state')).toMatchObject({ dh: CURRENT, dr: NOW - RECONCILE_LAG_MS, db: 0 });
   });
 
   test('nothing to do: nothing, and the drain state is not rewritten when it did not change', async () => {
     const deps = syncDepsFor();
-    deps.platform.seed('app:drain', { v: 1, head: CURRENT, reconciledTo: NOW - RECONCILE_LAG_MS, backlog: 0 });
+    deps.platform.seed('app:state', { dh: CURRENT, dr: NOW - RECONCILE_LAG_MS, db: 0 });
     const result = await runScheduledWork({ kind: 'drain' }, deps, deps.meter);
     expect(result.code).toBe('nothing');
-    expect(deps.platform.dbOps()).not.toContain('set app:drain');
+    expect(deps.platform.dbOps()).not.toContain('update app:state');
   });
 
   test('items ran but nothing was written: nothing', async () => {
     const deps = syncDepsFor();
     // Call 1 is not in Freshcaller: its item runs, and gives up, but nothing is synced.
     deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW } });
-    deps.platform.seed('app:drain', { v: 1, head: CURRENT, reconciledTo: NOW - RECONCILE_LAG_MS, backlog: 1 });
+    deps.platform.seed('app:state', { dh: CURRENT, dr: NOW - RECONCILE_LAG_MS, db: 1 });
     const result = await runScheduledWork({ kind: 'drain' }, deps, deps.meter);
     expect(result.code).toBe('nothing');
     expect(deps.caller.count('getCall')).toBe(1);
@@ -85,43 +85,66 @@ describe('runScheduledWork', () => {
   test('Freshcaller failing the reconciliation list: the drain\'s progress is still saved and the run ends normally', async () => {
     const deps = syncDepsFor();
     deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW } });
-    deps.platform.seed('app:drain', { v: 1, head: CURRENT - 2, backlog: 1 });
+    deps.platform.seed('app:state', { dh: CURRENT - 2, db: 1 });
     deps.caller.fail('listCalls', callerError('listCalls', 503));
     await expect(runScheduledWork({ kind: 'drain' }, deps, deps.meter)).resolves.toBeDefined();
-    expect(deps.platform.store.get('app:drain')).toMatchObject({ head: CURRENT, backlog: 0 });
+    expect(deps.platform.store.get('app:state')).toMatchObject({ dh: CURRENT, db: 0 });
+  });
+
+  test('a complete note\'s schedule runs its call only: no drain, no reconciliation', async () => {
+    const deps = answeredWorld(syncDepsFor());
+    deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW } });
+    deps.platform.seed('app:state', { dh: CURRENT, db: 1 });
+    const result = await runScheduledWork({ kind: 'note', calls: [ANSWERED_ID] }, deps, deps.meter);
+    expect(result).toMatchObject({ code: 'synced', callId: ANSWERED_ID });
+    expect(deps.caller.count('getCall')).toBe(1);
+    expect(deps.caller.count('listCalls')).toBe(0);
+    expect(deps.platform.dbOps().filter((op) => op.indexOf('q:') >= 0)).toEqual([]);
+    expect(deps.platform.store.get('call:' + ANSWERED_ID)).toMatchObject({ status: 'synced' });
+  });
+
+  test('readScheduledWork reads a complete note\'s data, and only call ids in it', () => {
+    expect(readScheduledWork({ kind: 'note', calls: ['1', 'x', 2] })).toEqual({ kind: 'note', calls: ['1'] });
+    expect(readScheduledWork({ kind: 'note' })).toBeNull();
   });
 });
 
 describe('takePendingWork (a live event\'s share)', () => {
-  test('no backlog left by the last drain: one read, nothing more', async () => {
+  const appState = (drain: { head: number | null; reconciledTo: number | null; backlog: number | null }) => ({ cache: { appId: null, agents: {}, variant: null }, drain });
+
+  test('no backlog left by the last drain: nothing read, nothing done', async () => {
     const deps = syncDepsFor();
-    await expect(takePendingWork(deps, deps.meter, EVENT_DRAIN)).resolves.toBeNull();
-    expect(deps.platform.dbOps()).toEqual(['get app:drain']);
+    await expect(takePendingWork(deps, deps.meter, EVENT_DRAIN, appState({ head: CURRENT, reconciledTo: null, backlog: null }))).resolves.toBeNull();
+    expect(deps.platform.dbOps()).toEqual([]);
   });
 
-  test('a backlog: a small drain from the head, and the state saved with the reconciliation cursor kept', async () => {
+  test('an event whose run did not read app:state takes nothing rather than spend an operation asking', async () => {
     const deps = syncDepsFor();
     deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW } });
-    deps.platform.seed('app:drain', { v: 1, head: CURRENT, reconciledTo: 5, backlog: 4 });
-    const report = await takePendingWork(deps, deps.meter, EVENT_DRAIN);
+    await expect(takePendingWork(deps, deps.meter, EVENT_DRAIN, null)).resolves.toBeNull();
+    expect(deps.platform.dbOps()).toEqual([]);
+  });
+
+  test('a backlog: a small drain from the head, and the drain fields saved with the reconciliation cursor kept', async () => {
+    const deps = syncDepsFor();
+    deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW } });
+    const report = await takePendingWork(deps, deps.meter, EVENT_DRAIN, appState({ head: CURRENT, reconciledTo: 5, backlog: 4 }));
     expect(report).toMatchObject({ ran: 1, left: 0 });
-    expect(deps.platform.store.get('app:drain')).toEqual({ v: 1, head: CURRENT, reconciledTo: 5, backlog: 0 });
+    expect(deps.platform.store.get('app:state')).toEqual({ dh: CURRENT, dr: 5, db: 0 });
   });
 
   test('the share comes on top of what the event itself spent', async () => {
     const deps = syncDepsFor();
     deps.meter.requests = EVENT_DRAIN.requests;
     deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW } });
-    deps.platform.seed('app:drain', { v: 1, head: CURRENT, backlog: 1 });
-    await expect(takePendingWork(deps, deps.meter, EVENT_DRAIN)).resolves.toMatchObject({ ran: 1, left: 0 });
+    await expect(takePendingWork(deps, deps.meter, EVENT_DRAIN, appState({ head: CURRENT, reconciledTo: null, backlog: 1 }))).resolves.toMatchObject({ ran: 1, left: 0 });
   });
 
   test('an event that spent more than the share itself takes nothing, and reads nothing', async () => {
     const deps = syncDepsFor();
     deps.meter.requests = EVENT_DRAIN.requests + 1;
     deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW } });
-    deps.platform.seed('app:drain', { v: 1, head: CURRENT, backlog: 1 });
-    await expect(takePendingWork(deps, deps.meter, EVENT_DRAIN)).resolves.toBeNull();
+    await expect(takePendingWork(deps, deps.meter, EVENT_DRAIN, appState({ head: CURRENT, reconciledTo: null, backlog: 1 }))).resolves.toBeNull();
     expect(deps.platform.dbOps()).toEqual([]);
   });
 

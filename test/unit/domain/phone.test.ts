@@ -38,7 +38,17 @@ describe('phoneVariants', () => {
     [LONDON, ['+442079460958', '442079460958', '020 7946 0958', '2079460958']],
     [{ e164: '+80012345678', national: '12345678', digits: '12345678', last4: '5678' }, ['+80012345678', '80012345678', '12345678']],
   ])('%j', (phone, expected) => {
-    expect(phoneVariants(phone)).toEqual(expected);
+    expect(phoneVariants(phone).map((v) => v.form)).toEqual(expected);
+  });
+
+  test('the form this account matched in last is tried first, the others after in their order', () => {
+    expect(phoneVariants(SF, 'national').map((v) => v.kind)).toEqual(['national', 'e164', 'e164_digits', 'digits']);
+    expect(phoneVariants(SF, 'unknown').map((v) => v.kind)).toEqual(['e164', 'e164_digits', 'national', 'digits']);
+  });
+
+  test('a preferred form the number does not have changes nothing', () => {
+    const short = { e164: '+80012345678', national: '12345678', digits: '12345678', last4: '5678' };
+    expect(phoneVariants(short, 'digits').map((v) => v.kind)).toEqual(['e164', 'e164_digits', 'national']);
   });
 });
 

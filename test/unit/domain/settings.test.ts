@@ -9,6 +9,8 @@ const DEFAULTS: Settings = {
   csatScale: '1-5',
   logCallTypes: LOG_TYPES.slice(),
   maskCallerNumber: false,
+  noteTiming: 'immediate',
+  callerSalt: expect.stringMatching(/^[0-9a-f]{8}$/) as unknown as string,
 };
 
 describe('readSettings', () => {
@@ -20,7 +22,27 @@ describe('readSettings', () => {
       csatScale: '1-5',
       logCallTypes: ['answered', 'missed', 'voicemail', 'abandoned', 'outgoing'],
       maskCallerNumber: false,
+      noteTiming: 'immediate',
+      callerSalt: expect.stringMatching(/^[0-9a-f]{8}$/),
     });
+  });
+
+  test.each<[unknown, string]>([
+    ['complete', 'complete'],
+    [' Complete ', 'complete'],
+    ['immediate', 'immediate'],
+    ['later', 'immediate'],
+    [3, 'immediate'],
+  ])('note_timing %j reads as %s', (value, expected) => {
+    expect(readSettings({ note_timing: value }).noteTiming).toBe(expected);
+  });
+
+  test('the caller salt is a digest of the Freshchat API key: it differs by key and never holds the key', () => {
+    const a = readSettings({ freshchat_api_key: 'secret-key-aaaa' }).callerSalt;
+    const b = readSettings({ freshchat_api_key: 'secret-key-bbbb' }).callerSalt;
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('secret');
+    expect(readSettings({ freshchat_api_key: 'secret-key-aaaa' }).callerSalt).toBe(a);
   });
 
   test.each<[string, unknown]>([

@@ -130,38 +130,129 @@ describe('claims', () => {
   });
 });
 
-describe('the app cache', () => {
-  test('missing: no app id, no agents', async () => {
+describe('app:state: the app cache and the drain bookkeeping, one read', () => {
+  test('missing: nothing known', async () => {
     const { store } = setup();
-    await expect(store.readCache()).resolves.toEqual({ appId: null, agents: {} });
+    await expect(store.readAppState()).resolves.toEqual({
+      cache: { appId: null, agents: {}, variant: null },
+      drain: { head: null, reconciledTo: null, backlog: null },
+    });
   });
 
-  test('round trip', async () => {
-    const { store } = setup();
-    const cache = { appId: 'app-1', agents: { '67030': { chat: 'chat-ava', name: 'Ava', at: 5 } } };
-    await store.writeCache(cache);
-    await expect(store.readCache()).resolves.toEqual(cache);
+  test('the cache is written attribute by attribute (update set), and reads back', async () => {
+    const { platform, store } = setup();
+    await store.writeCache({ appId: 'app-1', variant: 'national', agents: { '67030': { chat: 'chat-ava', name: 'Ava', at: 5 } } });
+    expect(platform.dbOps()).toEqual(['update app:state']);
+    await expect(store.readAppState()).resolves.toMatchObject({ cache: { appId: 'app-1', variant: 'national', agents: { '67030': { chat: 'chat-ava', name: 'Ava', at: 5 } } } });
   });
 
-  test.each<[string, Record<string, unknown>, { appId: string | null; agents: Record<string, unknown> }]>([
-    ["an app id stored as '' (null)", { appId: null, agents: { a: { chat: null, name: null, at: 1 } } }, { appId: null, agents: { a: { chat: null, name: null, at: 1 } } }],
-    ['agents that are not an object', { appId: 'app-1', agents: 'x' }, { appId: 'app-1', agents: {} }],
-    ['an app id that is not text', { appId: 7 }, { appId: null, agents: {} }],
+  test('nothing learned: nothing written', async () => {
+    const { platform, store } = setup();
+    await store.writeCache({});
+    expect(platform.dbOps()).toEqual([]);
+  });
+
+  test('an agent with no Freshchat match or no name is kept without the empty fields (the store would turn them into null)', async () => {
+    const { platform, store } = setup();
+    await store.writeCache({ agents: { '67031': { chat: null, name: null, at: 9 } } });
+    expect(platform.store.get('app:state')).toEqual({ a67031: { at: 9 } });
+    await expect(store.readAppState()).resolves.toMatchObject({ cache: { agents: { '67031': { chat: null, name: null, at: 9 } } } });
+  });
+
+  test('agents trimmed from the cache are removed; the drain fields and other agents stay', async () => {
+    const { store } = setup();
+    await store.writeDrainState({ head: 12, reconciledTo: 30, backlog: 2 });
+    await store.writeCache({ agents: { '1': { chat: 'c1', name: 'One', at: 1 }, '2': { chat: 'c2', name: 'Two', at: 2 } } });
+    await store.writeCache({ agents: { '3': { chat: 'c3', name: 'Three', at: 3 } }, dropAgents: ['1'] });
+    const state = await store.readAppState();
+    expect(Object.keys(state.cache.agents).sort()).toEqual(['2', '3']);
+    expect(state.drain).toEqual({ head: 12, reconciledTo: 30, backlog: 2 });
+  });
+
+  test('the drain writes only its own fields: an agent cached meanwhile survives it', async () => {
+    const { store } = setup();
+    await store.writeCache({ appId: 'app-1', agents: { '67030': { chat: 'chat-ava', name: 'Ava', at: 5 } } });
+    await store.writeDrainState({ head: null, reconciledTo: null, backlog: null });
+    await expect(store.readAppState()).resolves.toEqual({
+      cache: { appId: 'app-1', agents: { '67030': { chat: 'chat-ava', name: 'Ava', at: 5 } }, variant: null },
+      drain: { head: null, reconciledTo: null, backlog: null },
+    });
+  });
+
+  test.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ["an app id stored as '' (null)", { appId: null }, { appId: null }],
+    ['an app id that is not text', { appId: 7 }, { appId: null }],
+    ['an agent that is not an object', { a1: 'x', a2: { chat: 'c', at: 1 } }, { agents: { '2': { chat: 'c', name: null, at: 1 } } }],
+    ['attributes that are not agents', { abc: { chat: 'c', at: 1 }, dh: 3 }, { agents: {} }],
   ])('reads %s', async (_label, stored, expected) => {
     const { platform, store } = setup();
-    platform.seed('app:cache', stored);
-    await expect(store.readCache()).resolves.toEqual(expected);
+    platform.seed('app:state', stored);
+    await expect(store.readAppState()).resolves.toMatchObject({ cache: expected });
   });
 
-  test.each<[string, { appId: string | null; agents: Record<string, { chat: string | null; name: string | null; at: number }> }, string[], Record<string, unknown> | undefined]>([
-    ['nothing known: nothing written', { appId: null, agents: {} }, [], undefined],
-    ['only the app id', { appId: 'app-1', agents: {} }, ['set app:cache'], { appId: 'app-1' }],
-    ['only agents', { appId: null, agents: { a: { chat: null, name: 'A', at: 1 } } }, ['set app:cache'], { agents: { a: { chat: null, name: 'A', at: 1 } } }],
-  ])('writes %s', async (_label, cache, ops, stored) => {
+  test.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ['drain fields that are not finite positive numbers', { dh: 'x', dr: -1, db: 3 }, { head: null, reconciledTo: null, backlog: 3 }],
+    ['0 as "none"', { dh: 0, dr: 0, db: 0 }, { head: null, reconciledTo: null, backlog: null }],
+  ])('reads %s', async (_label, stored, expected) => {
     const { platform, store } = setup();
-    await store.writeCache(cache);
-    expect(platform.dbOps()).toEqual(ops);
-    expect(platform.store.get('app:cache')).toEqual(stored);
+    platform.seed('app:state', stored);
+    await expect(store.readAppState()).resolves.toMatchObject({ drain: expected });
+  });
+});
+
+describe('remembered callers', () => {
+  test('an entry is one key per keyed hash, kept 30 days; round trip', async () => {
+    const { platform, store } = setup();
+    await store.writeCaller('0123456789abcdef', { user: 'u-1', conversation: 'c-1', at: 7 });
+    expect(platform.calls[0]!.args).toEqual(['cc:0123456789abcdef', { u: 'u-1', c: 'c-1', at: 7 }, { ttl: 30 * 86400 }]);
+    await expect(store.readCaller('0123456789abcdef')).resolves.toEqual({ user: 'u-1', conversation: 'c-1', at: 7 });
+  });
+
+  test('a user with no conversation yet is stored with a marker (the store turns empty values into null)', async () => {
+    const { store } = setup();
+    await store.writeCaller('k', { user: 'u-1', conversation: null, at: 7 });
+    await expect(store.readCaller('k')).resolves.toEqual({ user: 'u-1', conversation: null, at: 7 });
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ['no user', { c: 'c-1', at: 1 }],
+    ['an empty user', { u: '', c: 'c-1', at: 1 }],
+  ])('an entry with %s is not remembered', async (_label, stored) => {
+    const { platform, store } = setup();
+    platform.seed('cc:k', stored);
+    await expect(store.readCaller('k')).resolves.toBeNull();
+  });
+
+  test('missing: null', async () => {
+    const { store } = setup();
+    await expect(store.readCaller('k')).resolves.toBeNull();
+  });
+});
+
+describe('a call record created by its first run, the claim inside it', () => {
+  const record = emptyCallRecord();
+
+  test('created with setIf not_exist; read back with the claim apart from the record', async () => {
+    const { platform, store } = setup();
+    await expect(store.createRecord('25847696', record, { at: 5, steps: ['post_summary', 'resolve'] })).resolves.toBe(true);
+    expect(platform.calls[0]!.args[2]).toEqual({ setIf: 'not_exist' });
+    const stored = await store.readStored('25847696');
+    expect(stored).toEqual({ record, claim: { at: 5, steps: ['post_summary', 'resolve'] } });
+    await expect(store.readRecord('25847696')).resolves.toEqual(record);
+  });
+
+  test('a record that exists is not created again', async () => {
+    const { store } = setup();
+    await store.writeRecord('25847696', Object.assign({}, record, { v: 3 }));
+    await expect(store.createRecord('25847696', record, { at: 5, steps: [] })).resolves.toBe(false);
+    await expect(store.readStored('25847696')).resolves.toMatchObject({ record: { v: 3 }, claim: null });
+  });
+
+  test('the save that follows leaves no claim behind', async () => {
+    const { store } = setup();
+    await store.createRecord('25847696', record, { at: 5, steps: ['post_summary'] });
+    await store.writeRecord('25847696', Object.assign({}, record, { v: 1 }));
+    await expect(store.readStored('25847696')).resolves.toMatchObject({ record: { v: 1 }, claim: null });
   });
 });
 
@@ -254,32 +345,6 @@ describe('the deferred-work queue', () => {
     const { platform, store } = setup();
     platform.failDb('update', error);
     await expect(store.removeQueueItems(7, ['1'])).rejects.toMatchObject({ operation: 'update', budget });
-  });
-});
-
-describe('the drain state', () => {
-  test('missing: nothing known', async () => {
-    const { store } = setup();
-    await expect(store.readDrainState()).resolves.toEqual({ head: null, reconciledTo: null, backlog: null });
-  });
-
-  test('round trip; nulls are left out of the stored value (the store refuses nothing but empties)', async () => {
-    const { platform, store } = setup();
-    await store.writeDrainState({ head: 12, reconciledTo: null, backlog: 0 });
-    expect(platform.store.get('app:drain')).toEqual({ v: 1, head: 12, backlog: 0 });
-    await expect(store.readDrainState()).resolves.toEqual({ head: 12, reconciledTo: null, backlog: 0 });
-  });
-
-  test('an all-null state is still a non-empty value', async () => {
-    const { platform, store } = setup();
-    await store.writeDrainState({ head: null, reconciledTo: null, backlog: null });
-    expect(platform.store.get('app:drain')).toEqual({ v: 1 });
-  });
-
-  test('values that are not finite numbers read as unknown', async () => {
-    const { platform, store } = setup();
-    platform.seed('app:drain', { v: 1, head: 'x', reconciledTo: null, backlog: 3 });
-    await expect(store.readDrainState()).resolves.toEqual({ head: null, reconciledTo: null, backlog: 3 });
   });
 });
 

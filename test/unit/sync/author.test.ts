@@ -14,14 +14,14 @@ function world(): FakeSyncDeps {
 }
 
 function emptyCache(): AppCache {
-  return { appId: null, agents: {} };
+  return { appId: null, agents: {}, variant: null };
 }
 
 describe('resolveAuthor', () => {
   test('no agent on the call: the default agent, without any request', async () => {
     const deps = world();
     const cache = emptyCache();
-    await expect(resolveAuthor(deps, cache, null, 'Someone')).resolves.toEqual({ author: { actorId: DEFAULT_AGENT, agentName: 'Someone' }, changed: false });
+    await expect(resolveAuthor(deps, cache, null, 'Someone')).resolves.toEqual({ author: { actorId: DEFAULT_AGENT, agentName: 'Someone' }, change: {} });
     expect(requestCount(deps)).toBe(0);
     expect(cache.agents).toEqual({});
   });
@@ -30,7 +30,7 @@ describe('resolveAuthor', () => {
     const deps = world();
     const cache = emptyCache();
     const result = await resolveAuthor(deps, cache, '67030', 'Ava from the event');
-    expect(result).toEqual({ author: { actorId: 'chat-ava', agentName: 'Ava Parker' }, changed: true });
+    expect(result).toEqual({ author: { actorId: 'chat-ava', agentName: 'Ava Parker' }, change: { agents: { '67030': { chat: 'chat-ava', name: 'Ava Parker', at: NOW } } } });
     expect(cache.agents).toEqual({ '67030': { chat: 'chat-ava', name: 'Ava Parker', at: NOW } });
     expect(deps.caller.requests).toEqual([{ method: 'getUser', args: ['67030'] }]);
     expect(deps.chat.calls).toEqual([{ method: 'findAgentByEmail', args: ['ava@acme.test'] }]);
@@ -38,22 +38,22 @@ describe('resolveAuthor', () => {
 
   test('a cache hit makes no request', async () => {
     const deps = world();
-    const cache: AppCache = { appId: null, agents: { '67030': { chat: 'chat-ava', name: 'Ava Parker', at: NOW - 6 * DAY } } };
-    await expect(resolveAuthor(deps, cache, '67030', null)).resolves.toEqual({ author: { actorId: 'chat-ava', agentName: 'Ava Parker' }, changed: false });
+    const cache: AppCache = { appId: null, agents: { '67030': { chat: 'chat-ava', name: 'Ava Parker', at: NOW - 6 * DAY } }, variant: null };
+    await expect(resolveAuthor(deps, cache, '67030', null)).resolves.toEqual({ author: { actorId: 'chat-ava', agentName: 'Ava Parker' }, change: {} });
     expect(requestCount(deps)).toBe(0);
   });
 
   test('a cached miss still means the default agent, without asking again', async () => {
     const deps = world();
-    const cache: AppCache = { appId: null, agents: { '67031': { chat: null, name: null, at: NOW - DAY } } };
-    await expect(resolveAuthor(deps, cache, '67031', 'Dan from the event')).resolves.toEqual({ author: { actorId: DEFAULT_AGENT, agentName: 'Dan from the event' }, changed: false });
+    const cache: AppCache = { appId: null, agents: { '67031': { chat: null, name: null, at: NOW - DAY } }, variant: null };
+    await expect(resolveAuthor(deps, cache, '67031', 'Dan from the event')).resolves.toEqual({ author: { actorId: DEFAULT_AGENT, agentName: 'Dan from the event' }, change: {} });
     expect(requestCount(deps)).toBe(0);
   });
 
   test('an entry 7 days old has expired: the agent is looked up again', async () => {
     const deps = world();
-    const cache: AppCache = { appId: null, agents: { '67030': { chat: 'chat-stale', name: 'Old name', at: NOW - 7 * DAY } } };
-    await expect(resolveAuthor(deps, cache, '67030', null)).resolves.toEqual({ author: { actorId: 'chat-ava', agentName: 'Ava Parker' }, changed: true });
+    const cache: AppCache = { appId: null, agents: { '67030': { chat: 'chat-stale', name: 'Old name', at: NOW - 7 * DAY } }, variant: null };
+    await expect(resolveAuthor(deps, cache, '67030', null)).resolves.toEqual({ author: { actorId: 'chat-ava', agentName: 'Ava Parker' }, change: expect.objectContaining({ agents: expect.any(Object) }) });
     expect(cache.agents['67030']).toEqual({ chat: 'chat-ava', name: 'Ava Parker', at: NOW });
     expect(requestCount(deps)).toBe(2);
   });
@@ -61,7 +61,7 @@ describe('resolveAuthor', () => {
   test('an agent without a Freshchat match: the default agent, named from Freshcaller, the miss cached', async () => {
     const deps = world();
     const cache = emptyCache();
-    await expect(resolveAuthor(deps, cache, '67031', null)).resolves.toEqual({ author: { actorId: DEFAULT_AGENT, agentName: 'Dan Fischer' }, changed: true });
+    await expect(resolveAuthor(deps, cache, '67031', null)).resolves.toEqual({ author: { actorId: DEFAULT_AGENT, agentName: 'Dan Fischer' }, change: expect.objectContaining({ agents: expect.any(Object) }) });
     expect(cache.agents['67031']).toEqual({ chat: null, name: 'Dan Fischer', at: NOW });
   });
 
@@ -71,7 +71,7 @@ describe('resolveAuthor', () => {
   ])('an agent %s: the default agent with the event\'s name, and no Freshchat lookup', async (_label, agentId) => {
     const deps = world();
     const cache = emptyCache();
-    await expect(resolveAuthor(deps, cache, agentId, 'From event')).resolves.toEqual({ author: { actorId: DEFAULT_AGENT, agentName: 'From event' }, changed: true });
+    await expect(resolveAuthor(deps, cache, agentId, 'From event')).resolves.toEqual({ author: { actorId: DEFAULT_AGENT, agentName: 'From event' }, change: expect.objectContaining({ agents: expect.any(Object) }) });
     expect(deps.chat.count('findAgentByEmail')).toBe(0);
     expect(cache.agents[agentId]).toEqual({ chat: null, name: 'From event', at: NOW });
   });
@@ -81,7 +81,7 @@ describe('resolveAuthor', () => {
     const cache = emptyCache();
     for (let i = 0; i < 50; i++) cache.agents['old-' + i] = { chat: 'a9e00000-0000-4000-8000-0000000000' + String(i).padStart(2, '0'), name: 'Agent Name Number ' + i, at: NOW - 2 * DAY + i };
     const result = await resolveAuthor(deps, cache, '67030', null);
-    expect(result.changed).toBe(true);
+    expect(result.change).toMatchObject({ agents: { '67030': { chat: 'chat-ava' } }, dropAgents: ['old-0'] });
     expect(Object.keys(cache.agents)).toHaveLength(50);
     expect(JSON.stringify({ appId: 'a0000000-0000-4000-8000-000000000001', agents: cache.agents }).length).toBeLessThan(8 * 1024 - 30);
     expect(cache.agents['old-0']).toBeUndefined();

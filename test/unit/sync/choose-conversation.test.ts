@@ -1,13 +1,17 @@
 import { normalisePhone } from '../../../server/src/domain/phone';
 import type { PhoneNumber } from '../../../server/src/domain/types';
-import { chooseConversation, pickUser, type ConversationChoice } from '../../../server/src/sync/choose-conversation';
+import type { CallerEntry } from '../../../server/src/state/store';
+import { CONVERSATION_FRESH_MS } from '../../../server/src/sync/caller-cache';
+import { chooseConversation, pickUser, type ConversationChoice, type LookupHints } from '../../../server/src/sync/choose-conversation';
 import { FakeFreshchat } from '../../support/fakes';
+
+const NOW = Date.UTC(2026, 10, 2, 14);
 
 const PHONE = normalisePhone('+14155550123', '+14155550100') as PhoneNumber;
 const FULL_NUMBER_FORMS = ['+14155550123', '4155550123', '(415) 555-0123', '555-0123', '5550123'];
 
-function choose(chat: FakeFreshchat, mayCreate = false, phone: PhoneNumber | null = PHONE): Promise<ConversationChoice> {
-  return chooseConversation(chat, phone, mayCreate);
+async function choose(chat: FakeFreshchat, mayCreate = false, phone: PhoneNumber | null = PHONE): Promise<ConversationChoice> {
+  return (await chooseConversation(chat, phone, mayCreate, { remembered: null, variant: null, now: NOW })).choice;
 }
 
 function lookups(chat: FakeFreshchat): unknown[] {
@@ -186,5 +190,65 @@ describe('pickUser', () => {
   ])('picks %s', (_label, candidates, expected) => {
     const list = (candidates as Array<[string, string | null]>).map(([userId, time]) => ({ userId, conversationIds: ['c'], latest: conversation(time) }));
     expect((pickUser(list) as { userId: string }).userId).toBe(expected);
+  });
+});
+
+describe('chooseConversation: a caller remembered from an earlier call', () => {
+  const hints = (remembered: CallerEntry | null, variant: string | null = null): LookupHints => ({ remembered, variant, now: NOW });
+  const fresh: CallerEntry = { user: 'u1', conversation: 'c1', at: NOW - 60 * 60000 };
+
+  test('within the fresh window: one request, the conversation itself, and no phone lookup', async () => {
+    const chat = new FakeFreshchat().addUser('u1', '+14155550123').addConversation({ id: 'c1', userId: 'u1', status: 'resolved' });
+    const lookup = await chooseConversation(chat, PHONE, true, hints(fresh));
+    expect(lookup).toMatchObject({ choice: { kind: 'existing', conversation: { id: 'c1', status: 'resolved' }, userId: 'u1', ambiguous: false, sharedBy: 1 }, listed: false, variant: null });
+    expect(chat.methods()).toEqual(['getConversation']);
+  });
+
+  test('the remembered conversation gone: the number is looked up again, and a new choice made', async () => {
+    const chat = new FakeFreshchat().addUser('u1', '+14155550123').addConversation({ id: 'c2', userId: 'u1', status: 'new' });
+    const lookup = await chooseConversation(chat, PHONE, true, hints(fresh));
+    expect(lookup).toMatchObject({ choice: { kind: 'existing', conversation: { id: 'c2' } }, listed: true, variant: 'e164' });
+    expect(chat.methods()[0]).toBe('getConversation');
+    expect(chat.methods()).toContain('findUsersByPhone');
+  });
+
+  test('the remembered conversation now another user\'s: never written to; the number is looked up again', async () => {
+    const chat = new FakeFreshchat().addUser('u1', '+14155550123').addUser('u9', '+14155559999').addConversation({ id: 'c1', userId: 'u9', status: 'new' });
+    const lookup = await chooseConversation(chat, PHONE, false, hints(fresh));
+    expect(lookup.choice).toMatchObject({ kind: 'none', reason: expect.stringContaining('the user has no conversation') });
+    expect(lookups(chat)).toEqual(['+14155550123']);
+  });
+
+  test('past the fresh window: the user\'s conversations are listed again (no phone lookup), and the newest open one wins', async () => {
+    const chat = new FakeFreshchat().addUser('u1', '+14155550123').addConversation({ id: 'c1', userId: 'u1', status: 'resolved' });
+    chat.addConversation({ id: 'c3', userId: 'u1', status: 'new' });
+    const old: CallerEntry = { user: 'u1', conversation: 'c1', at: NOW - CONVERSATION_FRESH_MS };
+    const lookup = await chooseConversation(chat, PHONE, false, hints(old));
+    expect(lookup).toMatchObject({ choice: { kind: 'existing', conversation: { id: 'c3' }, userId: 'u1' }, listed: true, variant: null });
+    expect(lookups(chat)).toEqual([]);
+  });
+
+  test('a remembered user with no conversation: creation allowed makes one for them', async () => {
+    const chat = new FakeFreshchat().addUser('u1', '+14155550123');
+    const lookup = await chooseConversation(chat, PHONE, true, hints({ user: 'u1', conversation: null, at: NOW }));
+    // An empty list may also mean the user is gone: the phone lookup settles it.
+    expect(lookup.choice).toMatchObject({ kind: 'create', userId: 'u1' });
+    expect(lookups(chat)).toEqual(['+14155550123']);
+  });
+});
+
+describe('chooseConversation: the account\'s usual number form first', () => {
+  test('a user stored in national form is found at the first try once the account is known to use it', async () => {
+    const chat = new FakeFreshchat().addUser('u1', '(415) 555-0123').addConversation({ id: 'c1', userId: 'u1', status: 'new' });
+    const lookup = await chooseConversation(chat, PHONE, false, { remembered: null, variant: 'national', now: NOW });
+    expect(lookup).toMatchObject({ choice: { kind: 'existing' }, variant: 'national' });
+    expect(lookups(chat)).toEqual(['(415) 555-0123']);
+  });
+
+  test('a number stored in another form than the usual one is still found, and that form reported', async () => {
+    const chat = new FakeFreshchat().addUser('u1', '+14155550123').addConversation({ id: 'c1', userId: 'u1', status: 'new' });
+    const lookup = await chooseConversation(chat, PHONE, false, { remembered: null, variant: 'national', now: NOW });
+    expect(lookup.variant).toBe('e164');
+    expect(lookups(chat)).toEqual(['(415) 555-0123', '+14155550123']);
   });
 });

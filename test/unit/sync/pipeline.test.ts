@@ -15,6 +15,11 @@ function world(iparams: Record<string, unknown> = {}, csat: { transferMade: bool
   return answeredWorld(syncDepsFor({ iparams }), csat);
 }
 
+/** Storage operations, a caller entry's keyed hash shown as `cc:…`. */
+function dbOps(deps: FakeSyncDeps): string[] {
+  return deps.platform.dbOps().map((op) => op.replace(/cc:[0-9a-f]{16}$/, 'cc:\u2026'));
+}
+
 /** The record as the next run reads it (the store drops empty arrays). */
 function saved(deps: FakeSyncDeps): CallRecord {
   return readCallRecord(deps.platform.store.get('call:' + ROOT));
@@ -48,10 +53,43 @@ describe('runPipeline: a first sync', () => {
     const deps = world();
     const result = await runPipeline(input(), deps);
     expect(result).toMatchObject({ code: 'synced', callId: ROOT, steps: ['link', 'read_csat', 'post_summary', 'resolve'], failure: null, retryAt: null, settledNow: true });
-    expect(deps.platform.dbOps()).toEqual(['get call:' + ROOT, 'set lk:' + ROOT + ':0', 'get app:cache', 'set call:' + ROOT, 'set app:cache']);
+    // Read (absent), claim by creating the record, the caller's entry and app:state, save, then
+    // what was learned: the agent (app:state) and the caller.
+    expect(dbOps(deps)).toEqual(['get call:' + ROOT, 'set call:' + ROOT, 'get cc:\u2026', 'get app:state', 'set call:' + ROOT, 'update app:state', 'set cc:\u2026']);
     expect(saved(deps)).toMatchObject({ v: 1, status: 'synced', summary: 'written', resolution: 'resolved', link: { state: 'linked', conversationId: 'c1' }, csat: { state: 'none' } });
+    expect(deps.platform.store.get('call:' + ROOT)).not.toHaveProperty('claim');
     expect(deps.chat.notesIn('c1')).toHaveLength(1);
     expect(deps.chat.statusOf('c1')).toBe('resolved');
+  });
+
+  test('createFirst (the event says the call just ended): the record is created without a read first', async () => {
+    const deps = world();
+    const result = await runPipeline(input(), deps, { createFirst: true });
+    expect(result.code).toBe('synced');
+    expect(dbOps(deps).slice(0, 2)).toEqual(['set call:' + ROOT, 'get cc:\u2026']);
+    expect(dbOps(deps).filter((op) => op === 'get call:' + ROOT)).toEqual([]);
+  });
+
+  test('createFirst on a call that has a record: the create fails, and the run reads it like any other', async () => {
+    const deps = world();
+    seed(deps, afterFirstSync({ notesFp: 'older' }));
+    const result = await runPipeline(input(), deps, { createFirst: true });
+    expect(result).toMatchObject({ code: 'synced', steps: ['post_follow_up'] });
+    expect(dbOps(deps)).toEqual(['set call:' + ROOT, 'get call:' + ROOT, 'set lk:' + ROOT + ':1', 'set call:' + ROOT]);
+    expect(deps.chat.notesIn('c1')).toHaveLength(1);
+  });
+
+  test('a returning caller: the remembered conversation, one request to check it, nothing learned to save', async () => {
+    const deps = world();
+    await runPipeline(input(), deps);
+    const second = input({ rootId: '25847800', call: call((raw) => { raw.id = '25847800'; }) });
+    deps.platform.time += 60 * 60000;
+    const before = deps.chat.calls.length;
+    deps.platform.calls.length = 0;
+    const result = await runPipeline(second, nextInvocation(deps), { createFirst: true });
+    expect(result.steps).toEqual(['link', 'read_csat', 'post_summary', 'resolve']);
+    expect(deps.chat.calls.slice(before).map((c) => c.method)).toEqual(['getConversation', 'postPrivateNote', 'setConversationStatus']);
+    expect(dbOps(deps)).toEqual(['set call:25847800', 'get cc:\u2026', 'get app:state', 'set call:25847800']);
   });
 
   test('a rating known at once is posted after the resolve', async () => {
@@ -75,7 +113,7 @@ describe('runPipeline: a first sync', () => {
     const agentless = input({ call: call((raw) => { raw.assigned_agent_id = null; raw.assigned_agent_name = null; }) });
     await runPipeline(agentless, deps);
     expect(deps.chat.created).toMatchObject([{ appId: 'app-1', channelId: 'ch-1', actorId: DEFAULT_AGENT }]);
-    expect(deps.platform.store.get('app:cache')).toEqual({ appId: 'app-1' });
+    expect(deps.platform.store.get('app:state')).toEqual({ appId: 'app-1' });
     expect(deps.caller.count('getUser')).toBe(0);
   });
 
@@ -126,11 +164,37 @@ describe('runPipeline: a first sync', () => {
 describe('runPipeline: claims', () => {
   test('a live claim (younger than 60 s): busy, nothing read from the APIs, nothing saved', async () => {
     const deps = world();
-    deps.platform.seed('lk:' + ROOT + ':0', { at: NOW - 59999, steps: 'post_summary' });
+    seed(deps, afterFirstSync({ v: 3, notesFp: 'older' }));
+    deps.platform.seed('lk:' + ROOT + ':3', { at: NOW - 59999, steps: 'post_follow_up' });
     const result = await runPipeline(input(), deps);
-    expect(result).toMatchObject({ code: 'busy', retryAt: NOW + FIRST_RETRY_MS, record: null, steps: [] });
+    expect(result).toMatchObject({ code: 'busy', retryAt: NOW + FIRST_RETRY_MS, record: { v: 3 }, steps: [] });
     expect(deps.chat.count() + deps.caller.count()).toBe(0);
-    expect(deps.platform.store.has('call:' + ROOT)).toBe(false);
+    expect(saved(deps).v).toBe(3);
+  });
+
+  test('a first run under way (the record it created holds its claim): busy, nothing read, nothing saved', async () => {
+    const deps = world();
+    deps.platform.seed('call:' + ROOT, Object.assign(recordWith({ v: 0, outcome: 'answered' }) as unknown as Record<string, unknown>, { claim: { at: NOW - 59999, steps: 'post_summary' } }));
+    for (const createFirst of [false, true]) {
+      const result = await runPipeline(input(), deps, { createFirst });
+      expect(result).toMatchObject({ code: 'busy', steps: [] });
+    }
+    expect(deps.chat.count() + deps.caller.count()).toBe(0);
+    expect(deps.platform.store.get('call:' + ROOT)).toMatchObject({ v: 0, claim: { at: NOW - 59999 } });
+  });
+
+  test('a first run that died (its claim in the record is stale): its writes become uncertain, checked, not written twice', async () => {
+    const deps = world();
+    deps.platform.seed('call:' + ROOT, Object.assign(recordWith({ v: 0, outcome: 'answered' }) as unknown as Record<string, unknown>, { claim: { at: NOW - 61000, steps: 'post_summary,resolve' } }));
+    deps.chat.notes.set('c1', [{ actorId: DEFAULT_AGENT, text: summaryText(), firstMessage: false }]);
+    const result = await runPipeline(input(), deps);
+    expect(dbOps(deps)).toContain('set lk:' + ROOT + ':0:1');
+    // The link is found first; then the summary the dead run may have written is checked (found),
+    // and the resolve it may not have made is made: nothing twice, in one run.
+    expect(result.steps).toEqual(['link', 'read_csat', 'verify_notes', 'resolve']);
+    expect(deps.chat.notesIn('c1')).toHaveLength(1);
+    expect(saved(deps)).toMatchObject({ v: 1, summary: 'written', resolution: 'resolved', uncertain: [] });
+    expect(deps.platform.store.get('call:' + ROOT)).not.toHaveProperty('claim');
   });
 
   test('a stale claim: its writes become uncertain and this run takes over with the next key', async () => {
@@ -278,14 +342,14 @@ describe('runPipeline: failures', () => {
 
   test('the store refusing a read mid-run (the agent cache): deferred as a storage failure', async () => {
     const deps = world();
-    deps.platform.failDb('get', { status: 429, message: 'Rate limit exceeded' }, 'app:cache');
+    deps.platform.failDb('get', { status: 429, message: 'Rate limit exceeded' }, 'app:state');
     const result = await runPipeline(input(), deps);
     expect(result).toMatchObject({ code: 'deferred', failure: { code: 'storage_budget', permanent: false } });
   });
 
   test('the agent cache not saved costs a lookup next time, and the run still succeeds', async () => {
     const deps = world();
-    deps.platform.failDb('set', { status: 429, message: 'Rate limit exceeded' }, 'app:cache');
+    deps.platform.failDb('update', { status: 429, message: 'Rate limit exceeded' }, 'app:state');
     const result = await runPipeline(input(), deps);
     expect(result.code).toBe('synced');
     expect(result.steps[result.steps.length - 1]).toBe('cache_not_saved');

@@ -29,20 +29,27 @@ describe('triageCallEvent: the sample sequences', () => {
     expect(triage(step(sequence, index))).toEqual({ kind: 'nothing', reason });
   });
 
+  // justEnded: the event sets bill_duration (the call just ended), so the run creates the record
+  // without reading it first (pipeline.ts createFirst).
   test.each([
-    ['answered-inbound', 4, 'answered', 'answered', '25847696'],
-    ['answered-inbound', 5, 'answered', 'answered', '25847696'],
-    ['missed-inbound', 1, 'missed', 'missed', '25847700'],
-    ['voicemail', 2, 'voicemail', 'voicemail', '25847710'],
-    ['voicemail', 3, 'voicemail', 'voicemail', '25847710'],
-    ['abandoned-unknown', 1, 'abandoned', 'abandoned', '25847730'],
-    ['outgoing-answered', 2, 'answered', 'outgoing', '25847720'],
-    ['transfer', 3, 'answered', 'answered', '25847740'],
-    ['duplicated-reordered', 1, 'answered', 'answered', '25847750'],
-    ['duplicated-reordered', 2, 'answered', 'answered', '25847750'],
-  ])('%s #%i syncs a %s call logged as %s', (sequence, index, outcome, logType, rootId) => {
+    ['answered-inbound', 4, 'answered', 'answered', '25847696', true],
+    ['answered-inbound', 5, 'answered', 'answered', '25847696', false],
+    ['missed-inbound', 1, 'missed', 'missed', '25847700', true],
+    ['voicemail', 2, 'voicemail', 'voicemail', '25847710', true],
+    ['voicemail', 3, 'voicemail', 'voicemail', '25847710', false],
+    ['abandoned-unknown', 1, 'abandoned', 'abandoned', '25847730', true],
+    ['outgoing-answered', 2, 'answered', 'outgoing', '25847720', true],
+    ['transfer', 3, 'answered', 'answered', '25847740', true],
+    ['duplicated-reordered', 1, 'answered', 'answered', '25847750', false],
+    ['duplicated-reordered', 2, 'answered', 'answered', '25847750', true],
+  ])('%s #%i syncs a %s call logged as %s', (sequence, index, outcome, logType, rootId, justEnded) => {
     const payload = step(sequence, index);
-    expect(triage(payload)).toEqual({ kind: 'sync', input: { call: callOf(payload), rootId, isLeg: false, outcome, logType } });
+    expect(triage(payload)).toEqual({ kind: 'sync', input: { call: callOf(payload), rootId, isLeg: false, outcome, logType }, justEnded });
+  });
+
+  test('a leg that just ended is not its root\'s first sync', () => {
+    const result = triage(step('transfer', 4));
+    expect(result).toMatchObject({ kind: 'sync', justEnded: false });
   });
 
   test('a transferred leg syncs under the id of its root call', () => {
