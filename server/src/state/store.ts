@@ -41,6 +41,11 @@ export interface CallerEntry {
   conversation: string | null;
   /** When the user's conversations were last listed (clock ms). */
   at: number;
+  /**
+   * The agent of the call that wrote the entry, with their Freshchat match: a caller routed to
+   * the same agent again (Freshcaller's sticky agent) needs no agent cache read.
+   */
+  agent: { id: string; link: AgentLink } | null;
 }
 
 /** `app:state`: the app-wide cache and the drain's bookkeeping, read together in one operation. */
@@ -172,7 +177,7 @@ export function createStore(db: PlatformDb): Store {
     readAppState: async () => readAppState(await get(db, APP_STATE_KEY)),
     writeCache: (change) => writeCache(db, change),
     readCaller: async (key) => readCaller(await get(db, 'cc:' + key)),
-    writeCaller: (key, entry) => call('set', () => db.set('cc:' + key, { u: entry.user, c: entry.conversation || '-', at: entry.at }, { ttl: CALLER_TTL_SECONDS })),
+    writeCaller: (key, entry) => call('set', () => db.set('cc:' + key, callerValue(entry), { ttl: CALLER_TTL_SECONDS })),
     claimPhone: (phoneHash) => setIfAbsent(db, 'ph:' + phoneHash, { at: 1 }, PHONE_LOCK_TTL_SECONDS),
     readQueueSlot: async (slot) => {
       const value = await get(db, queueKey(slot));
@@ -270,7 +275,23 @@ function readCaller(value: Record<string, unknown> | null): CallerEntry | null {
   const user = value ? textOr(value, 'u') : null;
   if (!value || !user) return null;
   const conversation = textOr(value, 'c');
-  return { user, conversation: conversation === '-' ? null : conversation, at: typeof value.at === 'number' ? value.at : 0 };
+  return { user, conversation: conversation === '-' ? null : conversation, at: typeof value.at === 'number' ? value.at : 0, agent: callerAgent(value) };
+}
+
+function callerAgent(value: Record<string, unknown>): CallerEntry['agent'] {
+  const id = textOr(value, 'ag');
+  const link = agentLink(value.al);
+  return id && /^\d+$/.test(id) && link ? { id, link } : null;
+}
+
+/** Short names: a caller entry is one of many keys; `-` stands for none (the store turns '' into null). */
+function callerValue(entry: CallerEntry): Record<string, unknown> {
+  const value: Record<string, unknown> = { u: entry.user, c: entry.conversation || '-', at: entry.at };
+  if (entry.agent) {
+    value.ag = entry.agent.id;
+    value.al = withoutEmpty(entry.agent.link);
+  }
+  return value;
 }
 
 /** Only what changed is written, attribute by attribute, so concurrent writers do not undo each other. */

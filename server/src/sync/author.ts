@@ -19,7 +19,7 @@ export interface Author {
 export async function resolveAuthor(deps: SyncDeps, cache: AppCache, agentId: string | null, fallbackName: string | null): Promise<{ author: Author; change: CacheChange }> {
   if (!agentId) return { author: { actorId: deps.settings.defaultAgentId, agentName: fallbackName }, change: {} };
   const cached = cache.agents[agentId];
-  if (cached && deps.now() - cached.at < CACHE_MS) return { author: authorFrom(cached, deps, fallbackName), change: {} };
+  if (cached && linkFresh(cached, deps.now())) return { author: authorFrom(cached, deps, fallbackName), change: {} };
   const link = await lookUpAgent(deps, agentId, fallbackName);
   cache.agents[agentId] = link;
   const dropped = trimCache(cache);
@@ -28,7 +28,12 @@ export async function resolveAuthor(deps: SyncDeps, cache: AppCache, agentId: st
   return { author: authorFrom(link, deps, fallbackName), change };
 }
 
-function authorFrom(link: AgentLink, deps: SyncDeps, fallbackName: string | null): Author {
+/** A match looked up less than a week ago is used as it is. */
+export function linkFresh(link: AgentLink, now: number): boolean {
+  return now - link.at < CACHE_MS;
+}
+
+export function authorFrom(link: AgentLink, deps: SyncDeps, fallbackName: string | null): Author {
   return { actorId: link.chat || deps.settings.defaultAgentId, agentName: link.name || fallbackName };
 }
 

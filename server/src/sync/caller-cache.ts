@@ -30,11 +30,20 @@ export function conversationFresh(entry: CallerEntry, now: number): boolean {
  * nothing worth remembering). `listedAt` is when this run listed the user's conversations (null
  * when it used the remembered conversation).
  */
-export function entryToWrite(record: CallRecord, known: CallerEntry | null, listedAt: number | null): CallerEntry | null {
-  const at = listedAt === null && known ? known.at : listedAt;
+export function entryToWrite(record: CallRecord, known: CallerEntry | null, listedAt: number | null, agent: CallerEntry['agent']): CallerEntry | null {
+  const at = listedAt === null ? timeOf(known) : listedAt;
   if (!rememberable(record) || at === null) return null;
-  const entry: CallerEntry = { user: record.link.userId as string, conversation: record.link.conversationId, at };
+  // The agent rides along when the entry is written anyway; a new agent alone is no reason to write.
+  const entry: CallerEntry = { user: record.link.userId as string, conversation: record.link.conversationId, at, agent: agent || agentOf(known) };
   return known && sameEntry(known, entry) ? null : entry;
+}
+
+function timeOf(known: CallerEntry | null): number | null {
+  return known ? known.at : null;
+}
+
+function agentOf(known: CallerEntry | null): CallerEntry['agent'] {
+  return known ? known.agent : null;
 }
 
 function rememberable(record: CallRecord): boolean {

@@ -8,9 +8,9 @@ import { callerPhone } from './call-input';
 import { chooseConversation, type Lookup } from './choose-conversation';
 import { followUpsOwed, planWrites, type Decision, type ReadStep, type RunState } from './decide';
 import type { SyncDeps } from './deps';
-import { resolveAuthor } from './author';
+import { authorFrom, linkFresh, resolveAuthor } from './author';
 import { applyCsatRead, applyLink, applyMovedCheck, applyStatusRead, applyVerification, type Author } from './transitions';
-import type { AppState, CacheChange, CallerEntry } from '../state/store';
+import type { AgentLink, AppState, CacheChange, CallerEntry } from '../state/store';
 import { callerKey } from './caller-cache';
 
 /** What a run read of the store besides the record, each at most once (null: not read). */
@@ -21,10 +21,12 @@ export interface RunReads {
   listedAt: number | null;
   /** The number matched in another form than the account's usual one: remembered as the usual one. */
   variant: string | null;
+  /** The call's agent and their Freshchat match, as this run used them: the caller's entry keeps it. */
+  agent: CallerEntry['agent'];
 }
 
 export function noReads(): RunReads {
-  return { app: null, caller: null, listedAt: null, variant: null };
+  return { app: null, caller: null, listedAt: null, variant: null, agent: null };
 }
 
 /** What the writes need beyond the record, found while gathering. */
@@ -141,15 +143,39 @@ export async function gatherAuthor(state: RunState, d: Decision, deps: SyncDeps,
   if (!writes.some((w) => NOTE_WRITES.indexOf(w.kind) >= 0)) return gathered;
   const record = state.record;
   if (record.actorId) return Object.assign(gathered, { author: { actorId: record.actorId, agentName: record.agentName } });
+  return Object.assign(gathered, { author: await authorOfCall(gathered, d, deps, writes.some((w) => w.kind === 'create_conversation')) });
+}
+
+/** The call's agent as the author: from the caller's entry, else the agent cache (a lookup when it misses). */
+async function authorOfCall(gathered: Gathered, d: Decision, deps: SyncDeps, creating: boolean): Promise<Author> {
+  const seen = gathered.seen;
   const agent = agentOf(d);
+  const sticky = creating ? null : stickyAgent(seen, agent.id, d.now);
+  if (sticky) return authorFrom(sticky, deps, agent.name);
   // No agent (a missed or abandoned call): the default agent, without reading the cache; a new
   // conversation needs the app id, which the cache holds.
-  const needsCache = agent.id || writes.some((w) => w.kind === 'create_conversation');
-  const app = needsCache ? await readAppState(deps, seen) : null;
-  if (!app) return Object.assign(gathered, { author: { actorId: deps.settings.defaultAgentId, agentName: agent.name } });
+  const app = agent.id || creating ? await readAppState(deps, seen) : null;
+  if (!app) return { actorId: deps.settings.defaultAgentId, agentName: agent.name };
   const resolved = await resolveAuthor(deps, app.cache, agent.id, agent.name);
   Object.assign(gathered.cacheChange, resolved.change);
-  return Object.assign(gathered, { author: resolved.author });
+  seen.agent = usedAgent(agent.id, app);
+  return resolved.author;
+}
+
+function usedAgent(agentId: string | null, app: AppState): CallerEntry['agent'] {
+  const link = agentId ? app.cache.agents[agentId] : undefined;
+  return agentId && link ? { id: agentId, link } : null;
+}
+
+/**
+ * The caller's entry names this call's agent (a returning caller routed to the same agent): their
+ * Freshchat match comes from it, with no read of the agent cache.
+ */
+function stickyAgent(seen: RunReads, agentId: string | null, now: number): AgentLink | null {
+  const remembered = seen.caller && seen.caller.entry ? seen.caller.entry.agent : null;
+  if (!agentId || !remembered || remembered.id !== agentId || !linkFresh(remembered.link, now)) return null;
+  seen.agent = remembered;
+  return remembered.link;
 }
 
 const NOTE_WRITES = ['post_summary', 'create_conversation', 'post_follow_up', 'post_moved'];

@@ -270,7 +270,7 @@ async function saveLearned(attempt: Attempt, record: CallRecord, deps: SyncDeps)
   const caller = attempt.seen.caller;
   try {
     if (Object.keys(change).length) await deps.store.writeCache(change);
-    if (caller) await saveCaller(deps, caller.key, entryToWrite(record, caller.entry, attempt.seen.listedAt));
+    if (caller) await saveCaller(deps, caller.key, entryToWrite(record, caller.entry, attempt.seen.listedAt, attempt.seen.agent));
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
     attempt.done.push('cache_not_saved');

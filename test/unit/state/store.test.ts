@@ -203,15 +203,15 @@ describe('app:state: the app cache and the drain bookkeeping, one read', () => {
 describe('remembered callers', () => {
   test('an entry is one key per keyed hash, kept 30 days; round trip', async () => {
     const { platform, store } = setup();
-    await store.writeCaller('0123456789abcdef', { user: 'u-1', conversation: 'c-1', at: 7 });
+    await store.writeCaller('0123456789abcdef', { user: 'u-1', conversation: 'c-1', at: 7, agent: null });
     expect(platform.calls[0]!.args).toEqual(['cc:0123456789abcdef', { u: 'u-1', c: 'c-1', at: 7 }, { ttl: 30 * 86400 }]);
-    await expect(store.readCaller('0123456789abcdef')).resolves.toEqual({ user: 'u-1', conversation: 'c-1', at: 7 });
+    await expect(store.readCaller('0123456789abcdef')).resolves.toEqual({ user: 'u-1', conversation: 'c-1', at: 7, agent: null });
   });
 
   test('a user with no conversation yet is stored with a marker (the store turns empty values into null)', async () => {
     const { store } = setup();
-    await store.writeCaller('k', { user: 'u-1', conversation: null, at: 7 });
-    await expect(store.readCaller('k')).resolves.toEqual({ user: 'u-1', conversation: null, at: 7 });
+    await store.writeCaller('k', { user: 'u-1', conversation: null, at: 7, agent: null });
+    await expect(store.readCaller('k')).resolves.toEqual({ user: 'u-1', conversation: null, at: 7, agent: null });
   });
 
   test.each<[string, Record<string, unknown>]>([
@@ -226,6 +226,22 @@ describe('remembered callers', () => {
   test('missing: null', async () => {
     const { store } = setup();
     await expect(store.readCaller('k')).resolves.toBeNull();
+  });
+
+  test('the agent of the call that wrote it rides along, and reads back; one without a Freshchat match too', async () => {
+    const { store } = setup();
+    const entry = { user: 'u-1', conversation: 'c-1', at: 7, agent: { id: '67030', link: { chat: 'chat-ava', name: 'Ava', at: 5 } } };
+    await store.writeCaller('k', entry);
+    await expect(store.readCaller('k')).resolves.toEqual(entry);
+    const nomatch = Object.assign({}, entry, { agent: { id: '67031', link: { chat: null, name: null, at: 5 } } });
+    await store.writeCaller('k2', nomatch);
+    await expect(store.readCaller('k2')).resolves.toEqual(nomatch);
+  });
+
+  test('an agent that is not an agent id is not used', async () => {
+    const { platform, store } = setup();
+    platform.seed('cc:k', { u: 'u-1', c: 'c-1', at: 1, ag: 'x', al: { chat: 'c', at: 1 } });
+    await expect(store.readCaller('k')).resolves.toMatchObject({ agent: null });
   });
 });
 

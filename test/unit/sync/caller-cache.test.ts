@@ -33,25 +33,33 @@ describe('conversationFresh', () => {
     ['no conversation remembered', NOW, null, false],
     ['listed in the future (a clock that went back)', NOW + 60000, 'c1', false],
   ])('%s: %p', (_label, at, conversation, fresh) => {
-    expect(conversationFresh({ user: 'u1', conversation, at }, NOW)).toBe(fresh);
+    expect(conversationFresh({ user: 'u1', conversation, at, agent: null }, NOW)).toBe(fresh);
   });
 });
 
 describe('entryToWrite', () => {
   test('a link found by listing: remembered with the time of the listing', () => {
-    expect(entryToWrite(linked(), null, NOW)).toEqual({ user: 'u1', conversation: 'c1', at: NOW });
+    expect(entryToWrite(linked(), null, NOW, null)).toEqual({ user: 'u1', conversation: 'c1', at: NOW, agent: null });
+  });
+
+  test('the agent rides along when the entry is written; a new agent alone writes nothing', () => {
+    const ava = { id: '67030', link: { chat: 'chat-ava', name: 'Ava', at: NOW } };
+    const dan = { id: '67031', link: { chat: null, name: 'Dan', at: NOW } };
+    expect(entryToWrite(linked(), null, NOW, ava)).toEqual({ user: 'u1', conversation: 'c1', at: NOW, agent: ava });
+    expect(entryToWrite(linked(), { user: 'u1', conversation: 'c1', at: NOW - 1000, agent: ava }, null, dan)).toBeNull();
+    expect(entryToWrite(linked({ conversationId: 'c2' }), { user: 'u1', conversation: 'c1', at: NOW - 1000, agent: ava }, NOW, null)).toMatchObject({ agent: ava });
   });
 
   test('the remembered conversation used again: nothing to write', () => {
-    expect(entryToWrite(linked(), { user: 'u1', conversation: 'c1', at: NOW - 1000 }, null)).toBeNull();
+    expect(entryToWrite(linked(), { user: 'u1', conversation: 'c1', at: NOW - 1000, agent: null }, null, null)).toBeNull();
   });
 
   test('listed again and the same choice: written, so the fresh window starts again', () => {
-    expect(entryToWrite(linked(), { user: 'u1', conversation: 'c1', at: NOW - CONVERSATION_FRESH_MS }, NOW)).toEqual({ user: 'u1', conversation: 'c1', at: NOW });
+    expect(entryToWrite(linked(), { user: 'u1', conversation: 'c1', at: NOW - CONVERSATION_FRESH_MS, agent: null }, NOW, null)).toEqual({ user: 'u1', conversation: 'c1', at: NOW, agent: null });
   });
 
   test('a new conversation chosen (the remembered one was gone): the entry is replaced', () => {
-    expect(entryToWrite(linked({ conversationId: 'c2' }), { user: 'u1', conversation: 'c1', at: NOW - 1000 }, NOW)).toEqual({ user: 'u1', conversation: 'c2', at: NOW });
+    expect(entryToWrite(linked({ conversationId: 'c2' }), { user: 'u1', conversation: 'c1', at: NOW - 1000, agent: null }, NOW, null)).toEqual({ user: 'u1', conversation: 'c2', at: NOW, agent: null });
   });
 
   test.each<[string, Partial<CallRecord['link']>]>([
@@ -61,6 +69,6 @@ describe('entryToWrite', () => {
     ['not linked (unlinked)', { state: 'unlinked', conversationId: null }],
     ['not linked yet (a conversation to create)', { state: 'to_create', conversationId: null }],
   ])('%s is never remembered', (_label, link) => {
-    expect(entryToWrite(linked(link), null, NOW)).toBeNull();
+    expect(entryToWrite(linked(link), null, NOW, null)).toBeNull();
   });
 });

@@ -195,7 +195,7 @@ describe('pickUser', () => {
 
 describe('chooseConversation: a caller remembered from an earlier call', () => {
   const hints = (remembered: CallerEntry | null, variant: string | null = null): LookupHints => ({ remembered, variant, now: NOW });
-  const fresh: CallerEntry = { user: 'u1', conversation: 'c1', at: NOW - 60 * 60000 };
+  const fresh: CallerEntry = { user: 'u1', conversation: 'c1', at: NOW - 60 * 60000, agent: null };
 
   test('within the fresh window: one request, the conversation itself, and no phone lookup', async () => {
     const chat = new FakeFreshchat().addUser('u1', '+14155550123').addConversation({ id: 'c1', userId: 'u1', status: 'resolved' });
@@ -222,7 +222,7 @@ describe('chooseConversation: a caller remembered from an earlier call', () => {
   test('past the fresh window: the user\'s conversations are listed again (no phone lookup), and the newest open one wins', async () => {
     const chat = new FakeFreshchat().addUser('u1', '+14155550123').addConversation({ id: 'c1', userId: 'u1', status: 'resolved' });
     chat.addConversation({ id: 'c3', userId: 'u1', status: 'new' });
-    const old: CallerEntry = { user: 'u1', conversation: 'c1', at: NOW - CONVERSATION_FRESH_MS };
+    const old: CallerEntry = { user: 'u1', conversation: 'c1', at: NOW - CONVERSATION_FRESH_MS, agent: null };
     const lookup = await chooseConversation(chat, PHONE, false, hints(old));
     expect(lookup).toMatchObject({ choice: { kind: 'existing', conversation: { id: 'c3' }, userId: 'u1' }, listed: true, variant: null });
     expect(lookups(chat)).toEqual([]);
@@ -230,7 +230,7 @@ describe('chooseConversation: a caller remembered from an earlier call', () => {
 
   test('a remembered user with no conversation: creation allowed makes one for them', async () => {
     const chat = new FakeFreshchat().addUser('u1', '+14155550123');
-    const lookup = await chooseConversation(chat, PHONE, true, hints({ user: 'u1', conversation: null, at: NOW }));
+    const lookup = await chooseConversation(chat, PHONE, true, hints({ user: 'u1', conversation: null, at: NOW, agent: null }));
     // An empty list may also mean the user is gone: the phone lookup settles it.
     expect(lookup.choice).toMatchObject({ kind: 'create', userId: 'u1' });
     expect(lookups(chat)).toEqual(['+14155550123']);

@@ -79,7 +79,7 @@ describe('runPipeline: a first sync', () => {
     expect(deps.chat.notesIn('c1')).toHaveLength(1);
   });
 
-  test('a returning caller: the remembered conversation, one request to check it, nothing learned to save', async () => {
+  test('a returning caller with the same agent: the remembered conversation checked with one request, the agent from the entry, nothing to save but the record', async () => {
     const deps = world();
     await runPipeline(input(), deps);
     const second = input({ rootId: '25847800', call: call((raw) => { raw.id = '25847800'; }) });
@@ -89,7 +89,18 @@ describe('runPipeline: a first sync', () => {
     const result = await runPipeline(second, nextInvocation(deps), { createFirst: true });
     expect(result.steps).toEqual(['link', 'read_csat', 'post_summary', 'resolve']);
     expect(deps.chat.calls.slice(before).map((c) => c.method)).toEqual(['getConversation', 'postPrivateNote', 'setConversationStatus']);
-    expect(dbOps(deps)).toEqual(['set call:25847800', 'get cc:\u2026', 'get app:state', 'set call:25847800']);
+    expect(dbOps(deps)).toEqual(['set call:25847800', 'get cc:\u2026', 'set call:25847800']);
+  });
+
+  test('a returning caller with another agent: the agent cache is read for them; the entry is not rewritten for that alone', async () => {
+    const deps = world();
+    deps.caller.addUser({ id: '67031', name: 'Dan Fischer', email: null });
+    await runPipeline(input(), deps);
+    const second = input({ rootId: '25847801', call: call((raw) => { raw.id = '25847801'; raw.assigned_agent_id = '67031'; raw.assigned_agent_name = 'Dan Fischer'; }) });
+    deps.platform.time += 60 * 60000;
+    deps.platform.calls.length = 0;
+    await runPipeline(second, nextInvocation(deps), { createFirst: true });
+    expect(dbOps(deps)).toEqual(['set call:25847801', 'get cc:\u2026', 'get app:state', 'set call:25847801', 'update app:state']);
   });
 
   test('a rating known at once is posted after the resolve', async () => {
