@@ -23,6 +23,8 @@ export interface BurstHooks {
   beforeStep?(): void;
   /** After each. */
   afterStep?(): void;
+  /** The drain goes on (to the limit) until this holds too, e.g. every call noted; checked each minute. */
+  done?(): boolean;
 }
 
 export interface BurstRun {
@@ -31,6 +33,8 @@ export interface BurstRun {
   drainedAt: number | null;
   /** Pending work left when the drain stopped. */
   pendingAtEnd: number;
+  /** Clock ms of the first minute with nothing pending and `done` holding; null if none came. */
+  settledAt: number | null;
 }
 
 const QUIET_MINUTES = 120;
@@ -55,12 +59,14 @@ export async function runBurst(app: PropertyApp, built: BuiltCase, limitAt: numb
     results.push(await app.runtime.fireEvent(item.event.payload.event, item.event.payload));
     after();
   }
-  while (pendingWork(app).length > 0 && app.clock.now() < limitAt) await minute();
+  const settled = (): boolean => pendingWork(app).length === 0 && (!hooks.done || hooks.done());
+  while (!settled() && app.clock.now() < limitAt) await minute();
+  const settledAt = settled() ? app.clock.now() : null;
   for (let quiet = 0; quiet < QUIET_MINUTES && app.clock.now() < limitAt; quiet++) {
     await minute();
     if (pendingWork(app).length > 0) quiet = 0;
   }
   const pendingAtEnd = pendingWork(app).length;
   const synced = results.flatMap((r) => r.logs).filter((l) => / synced call /.test(l.message)).map((l) => l.at);
-  return { results, drainedAt: pendingAtEnd === 0 && synced.length ? Math.max(...synced) : null, pendingAtEnd };
+  return { results, drainedAt: pendingAtEnd === 0 && synced.length ? Math.max(...synced) : null, pendingAtEnd, settledAt };
 }
