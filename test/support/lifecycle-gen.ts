@@ -75,6 +75,11 @@ export interface ExtraSpec {
 export interface CallSpec {
   kind: CallKind;
   caller: CallerName;
+  /**
+   * The caller's number instead of CALLERS[caller], for cases with more callers than the seed
+   * holds (the bench seeds a Freshchat user for each); `caller` still says whether Freshchat knows them.
+   */
+  number?: string;
   /** Seconds after the first call's start. */
   startSec: number;
   /** answered, voicemail: the recording arrives in a later event. */
@@ -433,7 +438,7 @@ export function buildCall(spec: CallSpec, index: number, iparams: Record<string,
   const id = FIRST_CALL_ID + (index + 1) * 10;
   const ids: Record<number, number> = { [shape.sampleIds[0] as number]: id };
   if (shape.sampleIds[1] !== undefined) ids[shape.sampleIds[1]] = id + 1;
-  const callerNumber = CALLERS[spec.caller];
+  const callerNumber = spec.number || CALLERS[spec.caller];
   const sample = renamed(loadSequence(shape.sample), ids, callerNumber);
   const start = CASE_START + 60_000 + spec.startSec * 1000;
   const delta = start - Date.parse(String((sample[0] as CallPayload).data.call.created_time));

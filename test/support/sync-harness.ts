@@ -9,7 +9,7 @@
 // simulated hours squeezed into a second of real time would trip Freshcaller's 100 requests a
 // minute, a fault no case injected.
 import { LocalRuntime, ManualClock, type Clock, type InvocationResult } from '../../tools/runtime';
-import { loadSeedFile, startStandins, type FreshcallerCall, type Standins, type StandinsSeed } from '../../tools/standins';
+import { loadSeedFile, startStandins, type FreshcallerCall, type FreshcallerStandin, type Standins, type StandinsSeed } from '../../tools/standins';
 import { loadIparams, ROOT } from './fixtures';
 import {
   buildCase, describeCase, faultSpecOf, CASE_START, type BuiltCall, type BuiltCase, type CaseSpec, type RuntimeKnobs, type TimelineItem,
@@ -102,13 +102,34 @@ export const DRAIN_LIMIT_MS = 26 * 3_600_000;
 /** The drain stops early once nothing is pending, every call that should be noted is, and Freshchat saw no write for this long. */
 export const QUIET_MS = 2 * 3_600_000;
 
+/** What Freshcaller holds for one call of a case: its latest snapshots (root and leg) and its CSAT. */
+export interface CallSeed {
+  id: number;
+  legId?: number;
+  views: FreshcallerCall[];
+  csat: { transfer_made: boolean; outcome: number | null };
+}
+
+/** Plain data (for a stand-in in another process too). */
+export function callSeedsOf(calls: BuiltCall[]): CallSeed[] {
+  return calls.map((call) => {
+    const seed: CallSeed = { id: call.id, views: call.freshcallerView as unknown as FreshcallerCall[], csat: call.metrics };
+    if (call.legId !== undefined) seed.legId = call.legId;
+    return seed;
+  });
+}
+
+export function seedCalls(freshcaller: FreshcallerStandin, seeds: CallSeed[]): void {
+  for (const seed of seeds) {
+    for (const view of seed.views) freshcaller.addCall(JSON.parse(JSON.stringify(view)) as FreshcallerCall);
+    freshcaller.setCallMetrics(seed.id, { csat: seed.csat });
+    if (seed.legId !== undefined) freshcaller.setCallMetrics(seed.legId, { csat: { transfer_made: false, outcome: null } });
+  }
+}
+
 /** Puts the case's calls into Freshcaller (its view of each call is the call's latest snapshot) and the metrics. */
 export function seedFreshcaller(app: LocalApp, built: BuiltCase): void {
-  for (const call of built.calls) {
-    for (const view of call.freshcallerView) app.standins.freshcaller.addCall(JSON.parse(JSON.stringify(view)) as FreshcallerCall);
-    app.standins.freshcaller.setCallMetrics(call.id, { csat: call.metrics });
-    if (call.legId !== undefined) app.standins.freshcaller.setCallMetrics(call.legId, { csat: { transfer_made: false, outcome: null } });
-  }
+  seedCalls(app.standins.freshcaller, callSeedsOf(built.calls));
 }
 
 function pause(ms: number): Promise<void> {

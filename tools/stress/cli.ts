@@ -8,11 +8,10 @@
 // minutes to drain and the most one-time schedules pending at once.
 import { join } from 'node:path';
 import { build } from '../build';
-import type { InvocationResult } from '../runtime';
-import {
-  buildCase, CASE_START, outcomeIndex, plainCall, type CallKind, type CallSpec, type CallerName, type CsatSpec,
-} from '../../test/support/lifecycle-gen';
-import { oneTimeSchedules, pendingWork } from '../../test/support/pending-work';
+import { endAt, runBurst } from '../../test/support/burst';
+import { buildCase, CASE_START, plainCall, type CallKind, type CallSpec, type CallerName, type CsatSpec } from '../../test/support/lifecycle-gen';
+import { oneTimeSchedules } from '../../test/support/pending-work';
+import { pick, random } from '../../test/support/random';
 import { assertPlatformClean } from '../../test/support/scenario';
 import { minuteLoad, noteViolations, seedFreshcaller, startPropertyApp, type PropertyApp } from '../../test/support/sync-harness';
 
@@ -36,28 +35,6 @@ function parseArgs(argv: string[]): Options {
   return { json: argv.includes('--json'), calls: value('--calls', 500), faultRate: value('--fault-rate', 0.1), seed: value('--seed', 1), limitHours: value('--hours', 48) };
 }
 
-/** mulberry32: a small seeded generator, so a run can be repeated. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(rand: () => number, weighted: Array<[T, number]>): T {
-  const total = weighted.reduce((n, [, w]) => n + w, 0);
-  let r = rand() * total;
-  for (const [item, w] of weighted) {
-    r -= w;
-    if (r < 0) return item;
-  }
-  return (weighted[weighted.length - 1] as [T, number])[0];
-}
-
 /** The burst minute: every call's outcome event falls in it. */
 const BURST_AT = CASE_START + 10 * 60_000;
 
@@ -69,10 +46,7 @@ function burstCalls(count: number, rand: () => number, iparams: Record<string, u
     const csat = pick<CsatSpec>(rand, [[{ kind: 'rated', key: 1 + Math.floor(rand() * 5) }, 5], [{ kind: 'none' }, 3], [{ kind: 'pending' }, 2]]);
     const spec = plainCall(kind, caller, { recordingLater: rand() < 0.5, notesEdited: rand() < 0.3, csat });
     // Start it so its outcome event lands in the burst minute.
-    const probe = buildCase({ calls: [spec], faults: [], runtime: {} }, iparams).calls[0];
-    const outcomeAt = probe ? (probe.lifecycle[outcomeIndex(kind)] || probe.lifecycle[probe.lifecycle.length - 1])!.at : CASE_START;
-    spec.startSec = Math.max(0, Math.round((BURST_AT - outcomeAt) / 1000) + Math.floor(rand() * 55));
-    calls.push(spec);
+    calls.push(endAt(spec, BURST_AT, Math.floor(rand() * 55), iparams));
   }
   return calls;
 }
@@ -136,42 +110,12 @@ async function stress(options: Options): Promise<StressResult> {
     app.newCase();
     seedFreshcaller(app, built);
     const feeder = faultFeeder(app, options.faultRate, rand);
-    const results: InvocationResult[] = [];
     let maxSchedules = 0;
     const sample = (): void => {
       maxSchedules = Math.max(maxSchedules, oneTimeSchedules(app));
     };
-    const advanceTo = async (at: number): Promise<void> => {
-      if (at > app.clock.now()) results.push(...(await app.runtime.advance(at - app.clock.now())));
-    };
-
-    for (const item of built.timeline) {
-      if (item.kind !== 'deliver') continue;
-      await advanceTo(item.at);
-      feeder.topUp();
-      results.push(await app.runtime.fireEvent(item.event.payload.event, item.event.payload));
-      sample();
-    }
-
-    const limit = BURST_AT + options.limitHours * 3_600_000;
-    let drainedAt: number | null = null;
-    for (;;) {
-      if (pendingWork(app).length === 0) break;
-      if (app.clock.now() >= limit) break;
-      feeder.topUp();
-      await advanceTo(app.clock.now() + 60_000);
-      sample();
-    }
-    // Calls whose events never got stored are found by reconciliation, which trails the queue:
-    // the drain is over when two hours pass with nothing pending and nothing more synced.
-    for (let quiet = 0; quiet < 120 && app.clock.now() < limit; quiet++) {
-      feeder.topUp();
-      await advanceTo(app.clock.now() + 60_000);
-      sample();
-      if (pendingWork(app).length > 0) quiet = 0;
-    }
-    const synced = results.flatMap((r) => r.logs).filter((l) => / synced call /.test(l.message)).map((l) => l.at);
-    if (pendingWork(app).length === 0 && synced.length) drainedAt = Math.max(...synced);
+    const run = await runBurst(app, built, BURST_AT + options.limitHours * 3_600_000, { beforeStep: () => feeder.topUp(), afterStep: sample });
+    const results = run.results;
 
     const { count } = noteViolations(app, built.calls);
     if (process.env.STRESS_DEBUG) {
@@ -201,9 +145,9 @@ async function stress(options: Options): Promise<StressResult> {
       peakRequestsPerMinute: load.peakRequests,
       peakDbOpsPerMinute: load.peakDbOps,
       platform429s: load.platformRefusals.length,
-      minutesToDrain: drainedAt === null ? null : Math.ceil((drainedAt - BURST_AT) / 60_000),
+      minutesToDrain: run.drainedAt === null ? null : Math.ceil((run.drainedAt - BURST_AT) / 60_000),
       maxOneTimeSchedules: maxSchedules,
-      pendingAtEnd: pendingWork(app).length,
+      pendingAtEnd: run.pendingAtEnd,
       injectedFaults: feeder.injected,
       requests: app.standins.freshchat.requests.length + app.standins.freshcaller.requests.length,
       invocations: results.length,

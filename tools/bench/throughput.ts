@@ -1,0 +1,117 @@
+// Section 6: the sustained throughput. A probe runs the standard mix (mix.ts) at one rate for
+// simulated hours through the built app with the stand-ins in this process, then drains, and
+// passes when every call is synced completely (each expected note exactly once: sync-harness
+// noteViolations), nothing was refused for the 50-a-minute budgets, and the backlog (pending
+// work, test/support/pending-work.ts) did not grow from one window of the arrivals to the next
+// and emptied after they stopped. search.ts finds the highest rate that passes.
+import { buildCase } from '../../test/support/lifecycle-gen';
+import { pendingWork } from '../../test/support/pending-work';
+import { random } from '../../test/support/random';
+import { minuteLoad, noteViolations } from '../../test/support/sync-harness';
+import type { InvocationResult } from '../runtime';
+import { advanceTo, deliver } from './drive';
+import { assignCallers, spreadCalls } from './mix';
+import type { ProbeResult } from './search';
+import { mean } from './stats';
+import type { InProcessWorld } from './world';
+
+export interface ProbeOptions {
+  /** Simulated hours of arrivals. */
+  hours: number;
+  /** Backlog windows (minutes) compared with each other. */
+  windowMin: number;
+  /** How long the backlog may take to empty after the arrivals. */
+  drainLimitMin: number;
+  seed: number;
+}
+
+export interface ProbeDetail extends ProbeResult {
+  calls: number;
+  /** Mean pending work per window of the arrivals. */
+  backlog: number[];
+  /** Minutes after the last arrival until nothing was pending; null if it did not empty. */
+  drainedAfterMin: number | null;
+  lost: number;
+  duplicated: number;
+  refused: number;
+  /** The most requests and storage operations in one clock minute (sync-harness minuteLoad). */
+  peakRequests: number;
+  peakDbOps: number;
+  realSeconds: number;
+}
+
+/** The backlog grows when a window's mean exceeds the one before by a quarter and two items. */
+export function backlogGrows(means: number[]): boolean {
+  return means.some((m, i) => i > 0 && m > (means[i - 1] as number) * 1.25 + 2);
+}
+
+function refusals(result: InvocationResult): number {
+  const requests = result.requests.filter((r) => r.errorSource === 'PLATFORM' && r.status === 429).length;
+  return requests + result.dbOps.filter((op) => !op.ok && op.error !== undefined && op.error.status === 429).length;
+}
+
+export async function probe(world: InProcessWorld, rate: number, options: ProbeOptions): Promise<ProbeDetail> {
+  const started = Date.now();
+  const rand = random(options.seed);
+  const specs = spreadCalls(Math.max(1, Math.round(rate * options.hours)), rate, 0, rand);
+  const population = assignCallers(specs, rand);
+  const built = buildCase({ calls: specs, faults: [], runtime: {} }, world.iparams);
+  const c = await world.newCase();
+  await world.addCallers(population.callers);
+  await world.seedCalls(built.calls);
+  const detail: ProbeDetail = { rate, pass: false, reason: '', calls: built.calls.length, backlog: [], drainedAfterMin: null, lost: 0, duplicated: 0, refused: 0, peakRequests: 0, peakDbOps: 0, realSeconds: 0 };
+  const windowMs = options.windowMin * 60_000;
+  const first = c.clock.now();
+  const samples: number[][] = [];
+  let nextSample = c.clock.now() + 60_000;
+  const sink = (r: InvocationResult): void => {
+    detail.refused += refusals(r);
+  };
+  let pending = 0;
+  const sample = (): void => {
+    const index = Math.floor((nextSample - first) / windowMs);
+    pending = pendingWork(world.app).length;
+    (samples[index] = samples[index] || []).push(pending);
+    nextSample += 60_000;
+  };
+  const end = (reason: string, pass = false): ProbeDetail => {
+    const load = minuteLoad(c.runtime);
+    detail.peakRequests = load.peakRequests;
+    detail.peakDbOps = load.peakDbOps;
+    detail.refused = Math.max(detail.refused, load.platformRefusals.length);
+    // A window cut short at the end of the arrivals says little: only windows at least half full count.
+    detail.backlog = samples.filter((w) => w && w.length >= options.windowMin / 2).map(mean);
+    detail.pass = pass;
+    detail.reason = reason;
+    detail.realSeconds = (Date.now() - started) / 1000;
+    return detail;
+  };
+  // A failing probe ends early: at the first refusal, or once the backlog runs away.
+  const abortAt = 50 + rate / 4;
+  for (const item of built.timeline) {
+    if (item.kind !== 'deliver') continue;
+    while (nextSample <= item.at) {
+      await advanceTo(world, c, nextSample, sink);
+      sample();
+      if (pending > abortAt) return end('backlog over ' + Math.round(abortAt) + ' items');
+    }
+    await advanceTo(world, c, item.at, sink);
+    sink(await deliver(world, c, item.event.payload));
+    if (detail.refused) return end('the budget refused ' + detail.refused + ' at ' + Math.round((c.clock.now() - first) / 60_000) + ' min');
+  }
+  const lastArrival = c.clock.now();
+  while (pendingWork(world.app).length > 0 && c.clock.now() - lastArrival < options.drainLimitMin * 60_000) {
+    await advanceTo(world, c, c.clock.now() + 60_000, sink);
+  }
+  if (detail.refused) return end('the budget refused ' + detail.refused + ' while draining');
+  if (pendingWork(world.app).length === 0) detail.drainedAfterMin = Math.round((c.clock.now() - lastArrival) / 60_000);
+  const { violations, count } = noteViolations(world.app, built.calls);
+  detail.lost = count.lost.length;
+  detail.duplicated = count.duplicated.length;
+  const done = end('');
+  if (done.refused) return end('the platform refused ' + done.refused + ' for the budget');
+  if (violations.length) return end(violations.length + ' note problem(s): ' + (violations[0] as { detail: string }).detail.slice(0, 80));
+  if (backlogGrows(done.backlog)) return end('backlog grew: ' + done.backlog.map((m) => m.toFixed(1)).join(' → '));
+  if (detail.drainedAfterMin === null) return end('backlog did not empty within ' + options.drainLimitMin + ' min');
+  return end('all synced, drained ' + detail.drainedAfterMin + ' min after the last call', true);
+}
