@@ -1,6 +1,7 @@
 // Entry the Freshworks platform loads (built to server/server.js). Only wiring: the platform
 // finds handlers by parsing a top-level `exports = { name: function (payload) {...} }`, and
 // each handler here hands the payload and the platform's globals to its module.
+import './src/platform/zod-config';
 import { onAppInstall } from './src/handlers/on-app-install';
 import { onCallCreate } from './src/handlers/on-call-create';
 import { onCallUpdate } from './src/handlers/on-call-update';

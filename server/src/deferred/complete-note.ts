@@ -25,28 +25,66 @@ export type NoteWait = 'scheduled' | 'waiting' | 'unavailable';
  * pending, far enough ahead to see this event's facts; `unavailable`: no schedule could be
  * made (the 1000 one-time schedules are taken, or the platform refused): the event syncs now.
  */
-export async function waitForCompleteNote(deps: QueueDeps, callId: string): Promise<NoteWait> {
-  const name = noteScheduleName(callId);
+export async function waitForCompleteNote(deps: QueueDeps, rootId: string, callId: string): Promise<NoteWait> {
+  const name = noteScheduleName(rootId);
   try {
-    await deps.schedule.create({ name, data: { kind: 'note', calls: [callId] }, schedule_at: new Date(deps.now() + MIN_SCHEDULE_AHEAD_MS).toISOString() });
+    await deps.schedule.create({ name, data: noteData(rootId, [callId]), schedule_at: new Date(deps.now() + MIN_SCHEDULE_AHEAD_MS).toISOString() });
     return 'scheduled';
   } catch (err) {
     if (!isNameTaken(err)) return 'unavailable';
   }
-  const at = await pendingNoteAt(deps, callId);
-  return at !== null && at - deps.now() > FIRING_MARGIN_MS ? 'waiting' : 'unavailable';
+  const pending = await pendingNote(deps, rootId);
+  if (!pending || pending.at - deps.now() <= FIRING_MARGIN_MS) return 'unavailable';
+  return pending.calls.indexOf(callId) >= 0 ? 'waiting' : addCall(deps, name, rootId, pending, callId);
+}
+
+/**
+ * The calls the run reads, legs first: a transferred leg is folded into the record before its
+ * root's run writes the one note, so the transfer is in the note, not a follow-up after it.
+ */
+function noteData(rootId: string, calls: string[]): Record<string, unknown> {
+  const legs = calls.filter((id) => id !== rootId);
+  return { kind: 'note', calls: legs.concat([rootId]) };
+}
+
+/** A leg ends while its root's note waits: the schedule also reads the leg (`update` keeps its time). */
+async function addCall(deps: QueueDeps, name: string, rootId: string, pending: PendingNote, callId: string): Promise<NoteWait> {
+  try {
+    await deps.schedule.update({ name, data: noteData(rootId, pending.calls.concat([callId])), schedule_at: new Date(pending.at).toISOString() });
+    return 'waiting';
+  } catch (err) {
+    return isNameTaken(err) ? 'waiting' : 'unavailable';
+  }
+}
+
+interface PendingNote {
+  at: number;
+  calls: string[];
 }
 
 /** When the call's complete note is scheduled; null when none is pending (it ran, or none was made). */
-export async function pendingNoteAt(deps: Pick<QueueDeps, 'schedule'>, callId: string): Promise<number | null> {
-  let pending: unknown = null;
+export async function pendingNoteAt(deps: Pick<QueueDeps, 'schedule'>, rootId: string): Promise<number | null> {
+  const pending = await pendingNote(deps, rootId);
+  return pending ? pending.at : null;
+}
+
+async function pendingNote(deps: Pick<QueueDeps, 'schedule'>, rootId: string): Promise<PendingNote | null> {
+  let found: unknown = null;
   try {
-    pending = await deps.schedule.fetch({ name: noteScheduleName(callId) });
+    found = await deps.schedule.fetch({ name: noteScheduleName(rootId) });
   } catch (err) {
     // Not found (it fired meanwhile), or unreadable: treated as none pending.
-    pending = err && null;
+    found = err && null;
   }
-  const at = typeof pending === 'object' && pending !== null ? (pending as { schedule_at?: unknown }).schedule_at : null;
-  const time = typeof at === 'string' ? Date.parse(at) : NaN;
-  return isNaN(time) ? null : time;
+  return readPending(typeof found === 'object' && found !== null ? (found as { schedule_at?: unknown; data?: unknown }) : {});
+}
+
+function readPending(spec: { schedule_at?: unknown; data?: unknown }): PendingNote | null {
+  const time = typeof spec.schedule_at === 'string' ? Date.parse(spec.schedule_at) : NaN;
+  return isNaN(time) ? null : { at: time, calls: callsOf(spec.data) };
+}
+
+function callsOf(data: unknown): string[] {
+  const calls = typeof data === 'object' && data !== null ? (data as { calls?: unknown }).calls : null;
+  return Array.isArray(calls) ? calls.filter((c): c is string => typeof c === 'string') : [];
 }

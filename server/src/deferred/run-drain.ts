@@ -5,7 +5,7 @@ import type { Meter } from '../platform/metered';
 import type { SyncDeps } from '../sync/deps';
 import { outcome, type RunOutcome } from '../sync/outcome';
 import type { AppState, DrainState, QueueItem } from '../state/store';
-import { drain, SCHEDULED_DRAIN, type DrainLimits, type DrainReport } from './drain';
+import { drain, ITEM_COST, SCHEDULED_DRAIN, type DrainLimits, type DrainReport } from './drain';
 import { enqueue, ensureRecurring } from './queue';
 import { reconcile } from './reconcile';
 import { afterRun, runItem } from './work';
@@ -64,7 +64,7 @@ function codeOf(codes: string[], reconciled: number): 'synced' | 'recorded' | 'n
 async function runCalls(work: ScheduledWork, deps: SyncDeps, meter: Meter): Promise<{ codes: string[] }> {
   const codes: string[] = [];
   for (const item of itemsOf(work, deps.now())) {
-    if (meter.requests + 12 > SCHEDULED_DRAIN.requests || meter.dbOps + 6 > SCHEDULED_DRAIN.dbOps) {
+    if (meter.requests + ITEM_COST.requests > SCHEDULED_DRAIN.requests || meter.dbOps + ITEM_COST.dbOps > SCHEDULED_DRAIN.dbOps) {
       await enqueue(deps, item);
       continue;
     }

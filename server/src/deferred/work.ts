@@ -123,9 +123,15 @@ async function retryLater(result: PipelineResult, callId: string, previous: Queu
   const attempts = previous ? previous.attempts + 1 : 1;
   const since = previous ? previous.since : now;
   if (now - since >= HORIZON_MS) return giveUp(result, result.callId || callId, deps, 'gave up after 24 hours of retries: ');
-  const due = Math.max(result.retryAt || now, now + backoffMs(attempts));
+  // A budget spent (the platform's, or an API's 429) is back within the minute, or at its
+  // Retry-After (result.retryAt): backing off further would only leave the next minutes idle.
+  const due = Math.max(result.retryAt || now, now + (rateLimited(result) ? 0 : backoffMs(attempts)));
   const item: QueueItem = { call: callId, kind: previous ? previous.kind : 'retry', due, attempts, since };
   return 'retry ' + (await enqueue(deps, item));
+}
+
+function rateLimited(result: PipelineResult): boolean {
+  return !!result.failure && (result.failure.code === 'rate_limited' || result.failure.code === 'storage_budget');
 }
 
 async function giveUp(result: PipelineResult, rootId: string, deps: SyncDeps, why: string): Promise<string> {

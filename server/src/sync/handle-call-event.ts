@@ -35,17 +35,17 @@ export async function handleCallEvent(event: string, payload: unknown, platform:
     log(platform, event, outcome('skipped', call.id, { detail: triage.reason }), context);
     return {};
   }
-  const waiting = deps.settings.noteTiming === 'complete' ? await leaveToCompleteNote(call.id, deps) : null;
+  const waiting = deps.settings.noteTiming === 'complete' ? await leaveToCompleteNote(triage.input.rootId, call.id, deps) : null;
   const result = waiting || (await syncTriaged(triage.input, call.id, deps, meter, triage.justEnded));
   log(platform, event, result, context);
   return {};
 }
 
 /** note_timing complete: the event's facts are left to the call's deferred note run (deferred/complete-note.ts). */
-async function leaveToCompleteNote(callId: string, deps: SyncDeps): Promise<RunOutcome | null> {
-  const wait = await waitForCompleteNote(deps, callId);
+async function leaveToCompleteNote(rootId: string, callId: string, deps: SyncDeps): Promise<RunOutcome | null> {
+  const wait = await waitForCompleteNote(deps, rootId, callId);
   if (wait === 'unavailable') return null;
-  return outcome('scheduled', callId, { detail: wait === 'scheduled' ? 'the complete note is written at ' + new Date(deps.now() + MIN_SCHEDULE_AHEAD_MS).toISOString() : 'left to the complete note already scheduled' });
+  return outcome('scheduled', rootId, { detail: wait === 'scheduled' ? 'the complete note is written at ' + new Date(deps.now() + MIN_SCHEDULE_AHEAD_MS).toISOString() : 'left to the complete note already scheduled' });
 }
 
 /** The pipeline, what it leaves for later, and a share of queued work when the call was synced. */

@@ -62,7 +62,7 @@ describe('runScheduledWork', () => {
 
   test('calls beyond the budget join the queue instead of running', async () => {
     const deps = answeredWorld(syncDepsFor());
-    deps.meter.requests = 30;
+    deps.meter.requests = 35;
     await runScheduledWork({ kind: 'calls', calls: [ANSWERED_ID, '25847700'] }, deps, deps.meter);
     expect(deps.caller.count('getCall')).toBe(0);
     const queued = Array.from(deps.platform.store.entries()).filter(([key]) => key.indexOf('q:') === 0).map(([, value]) => Object.keys(value).sort());

@@ -175,6 +175,22 @@ describe('handleCallEvent', () => {
       expect(sentRequests(platform).map((r) => r.template)).toContain('chatPostMessage');
     });
 
+    test('a transfer: the leg is read before its root by the one schedule, named for the root, whichever ends first', async () => {
+      const transfer = loadSequence('transfer');
+      const root = complete(variant(transfer[3] as Payload, (p) => { p.iparams = loadIparams(); }));
+      const leg = complete(variant(transfer[4] as Payload, (p) => { p.iparams = loadIparams(); }));
+      const rootId = String(root.data.call.id);
+      const legId = String(leg.data.call.id);
+      for (const order of [[root, leg], [leg, root]]) {
+        const platform = new FakePlatform();
+        for (const payload of order) await handleCallEvent('onCallUpdate', payload, platform);
+        expect(runLines(platform.logs).map((l) => [l.code, l.callId])).toEqual([['scheduled', rootId], ['scheduled', rootId]]);
+        expect(platform.schedule.names()).toEqual(['nt-' + rootId]);
+        expect(platform.schedule.pending.get('nt-' + rootId)!.data).toEqual({ kind: 'note', calls: [legId, rootId] });
+        expect(platform.calls.filter((c) => c.api !== 'schedule')).toEqual([]);
+      }
+    });
+
     test('an event that is never synced schedules nothing', async () => {
       const platform = new FakePlatform();
       await handleCallEvent('onCallUpdate', variant(complete(MISSED), (p) => { p.iparams = Object.assign({}, p.iparams, { log_call_types: ['answered'] }); }), platform);
