@@ -125,13 +125,14 @@ async function retryLater(result: PipelineResult, callId: string, previous: Queu
   if (now - since >= HORIZON_MS) return giveUp(result, result.callId || callId, deps, 'gave up after 24 hours of retries: ');
   // A budget spent (the platform's, or an API's 429) is back within the minute, or at its
   // Retry-After (result.retryAt): backing off further would only leave the next minutes idle.
-  const due = Math.max(result.retryAt || now, now + (rateLimited(result) ? 0 : backoffMs(attempts)));
+  const due = Math.max(result.retryAt || now, now + waitBefore(result, attempts));
   const item: QueueItem = { call: callId, kind: previous ? previous.kind : 'retry', due, attempts, since };
   return 'retry ' + (await enqueue(deps, item));
 }
 
-function rateLimited(result: PipelineResult): boolean {
-  return !!result.failure && (result.failure.code === 'rate_limited' || result.failure.code === 'storage_budget');
+function waitBefore(result: PipelineResult, attempts: number): number {
+  const code = result.failure ? result.failure.code : null;
+  return code === 'rate_limited' || code === 'storage_budget' ? 0 : backoffMs(attempts);
 }
 
 async function giveUp(result: PipelineResult, rootId: string, deps: SyncDeps, why: string): Promise<string> {
