@@ -242,7 +242,7 @@ function fakeResults(rows: BenchResults['scenarios']['rows']): BenchResults {
       conversation: { requests: 1, invocations: 1 }, longConversation: { requests: 3, invocations: 1 }, card: { requests: 1, dbOps: 2, invocations: 2 },
       openingsPerMinute: 50, openingsBesideSync: 10, syncRate: 700,
     },
-    growth: [{ axis: 'events per call', value: 2, caller: 'first', events: 2, requests: 5, dbOps: 3, cpuP50: 1, cpuP99: 2, cpuPerCall: 3 }],
+    growth: [{ axis: 'events per call', value: 2, caller: 'first', events: 2, requests: 5, dbOps: 3, cpuP50: 1, cpuP90: 2, cpuPerCall: 3 }],
   };
   return Object.assign({ meta: { mode: 'quick' as const, date: '2026-01-01T00:00:00.000Z', realSeconds: 1, node: 'v20', contextSeparated: true }, targets: targetsOf(measured) }, measured);
 }

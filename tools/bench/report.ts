@@ -241,9 +241,9 @@ function sidebarTable(r: BenchResults): Table {
 function growthTable(r: BenchResults): Table {
   return {
     title: '9. Growth',
-    columns: ['axis', 'value', 'caller', 'events', 'requests/call', 'storage/call', 'CPU/event p50 ms', 'p99 ms', 'CPU/call ms'],
-    rows: r.growth.map((p) => [p.axis, p.value, p.caller, p.events, p.requests, p.dbOps, num(p.cpuP50, 3), num(p.cpuP99, 3), num(p.cpuPerCall, 2)]),
-    notes: ['events per call: an answered call with CSAT, the extra events bookkeeping-only updates; conversations per user: the answered call with CSAT of section 1, all conversations resolved. CPU as in section 4.'],
+    columns: ['axis', 'value', 'caller', 'events', 'requests/call', 'storage/call', 'CPU/event p50 ms', 'p90 ms', 'CPU/call ms'],
+    rows: r.growth.map((p) => [p.axis, p.value, p.caller, p.events, p.requests, p.dbOps, num(p.cpuP50, 3), num(p.cpuP90, 3), num(p.cpuPerCall, 2)]),
+    notes: ['events per call: an answered call with CSAT, the extra events bookkeeping-only updates; conversations per user: the answered call with CSAT of section 1, all conversations resolved. CPU as in section 4; p90 over the events of a few runs of the call (a p99 of so few would be their maximum).'],
   };
 }
 
