@@ -25,7 +25,7 @@ export interface GrowthPoint {
   dbOps: number;
   /** Handler CPU per event, milliseconds. */
   cpuP50: number;
-  cpuP99: number;
+  cpuP90: number;
   /** Handler CPU of the whole call (median over the runs), milliseconds. */
   cpuPerCall: number;
 }
@@ -57,7 +57,7 @@ async function point(world: World, twins: Twins, spec: CallSpec, caller: CallerK
   const handler = samples.map((s) => netUs(s, transport));
   return {
     caller, events, requests: cost ? cost.requests : 0, dbOps: cost ? cost.dbOps : 0,
-    cpuP50: median(handler) / 1000, cpuP99: percentile(handler, 99) / 1000, cpuPerCall: median(perCall) / 1000,
+    cpuP50: median(handler) / 1000, cpuP90: percentile(handler, 90) / 1000, cpuPerCall: median(perCall) / 1000,
   };
 }
 

@@ -27,6 +27,8 @@ export interface ProbeOptions {
 
 export interface ProbeDetail extends ProbeResult {
   calls: number;
+  /** Calls from a number that had not called before in the probe. */
+  firstTime: number;
   /** Mean pending work per window of the arrivals. */
   backlog: number[];
   /** Minutes after the last arrival until nothing was pending; null if it did not empty. */
@@ -59,7 +61,7 @@ export async function probe(world: InProcessWorld, rate: number, options: ProbeO
   const c = await world.newCase();
   await world.addCallers(population.callers);
   await world.seedCalls(built.calls);
-  const detail: ProbeDetail = { rate, pass: false, reason: '', calls: built.calls.length, backlog: [], drainedAfterMin: null, lost: 0, duplicated: 0, refused: 0, peakRequests: 0, peakDbOps: 0, realSeconds: 0 };
+  const detail: ProbeDetail = { rate, pass: false, reason: '', calls: built.calls.length, firstTime: population.callers.length, backlog: [], drainedAfterMin: null, lost: 0, duplicated: 0, refused: 0, peakRequests: 0, peakDbOps: 0, realSeconds: 0 };
   const windowMs = options.windowMin * 60_000;
   const first = c.clock.now();
   const samples: number[][] = [];
