@@ -74,7 +74,10 @@ export async function runBurstSection(world: InProcessWorld, count: number, seed
   const to = run.settledAt === null ? c.clock.now() : run.settledAt;
   const requests = c.runtime.requests.filter((r) => r.at >= from && r.at <= to).reduce((n, r) => n + r.attempts, 0);
   const dbOps = c.runtime.dbOps.filter((op) => op.at >= from && op.at <= to && !(op.error && op.error.status === 429)).length;
-  const lowerBound = Math.max(Math.ceil(requests / REQUESTS_PER_MINUTE), Math.ceil(dbOps / DB_OPS_PER_MINUTE));
+  // A call's late facts (a recording, edited notes) reach the app when Freshcaller sends them,
+  // minutes after the burst: no drain can be done before the last of them has arrived.
+  const lastEventAt = Math.max(...burstCalls.map((call) => Math.max(...call.lifecycle.map((event) => (event as { at: number }).at))));
+  const lowerBound = Math.max(Math.ceil(requests / REQUESTS_PER_MINUTE), Math.ceil(dbOps / DB_OPS_PER_MINUTE), Math.ceil((lastEventAt - BURST_AT) / 60_000));
   const minimum = burstCalls.reduce((n, call, i) => n + minimumOf({
     kind: call.spec.kind, csat: call.spec.csat, lateFactGroups: call.lifecycle.length - 1 - outcomeIndex(call.spec.kind),
     userExists: true, conversationExists: true, conversationResolved: resolved[i] === true, noteTiming: 'immediate',
