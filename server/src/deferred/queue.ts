@@ -49,53 +49,22 @@ export async function enqueue(deps: QueueDeps, item: QueueItem): Promise<Enqueue
 }
 
 /**
- * Several calls due now onto the queue in one storage operation (a slot holds about a hundred);
- * a group the slot cannot take falls back to one by one.
- */
-export async function enqueueAll(deps: QueueDeps, items: QueueItem[]): Promise<void> {
-  const slot = slotOf(deps.now());
-  for (let i = 0; i < items.length; i += BATCH) await putGroup(deps, slot, items.slice(i, i + BATCH));
-  if (items.length) await kick(deps, deps.now());
-}
-
-/** Items one update holds: far under the 8 KB a slot may take (about 60 bytes each). */
-const BATCH = 50;
-
-/** The minute's storage spent: the group rides on an overflow schedule; a slot that cannot take it: one by one, spilling. */
-async function putGroup(deps: QueueDeps, slot: number, group: QueueItem[]): Promise<void> {
-  try {
-    await deps.store.putQueueItems(slot, group);
-  } catch (err) {
-    if (!(err instanceof StoreError)) throw err;
-    if (err.budget) await overflow(deps, group.map((item) => item.call));
-    else for (const item of group) await enqueue(deps, item);
-  }
-}
-
-/**
  * The store refused: the calls ride on a one-time schedule named for this minute. Two runs in
  * the same minute both update it; if one of them loses that race, reconciliation still finds
  * the call (it has no settled record), so the only thing at stake is how soon.
  */
 export async function overflow(deps: QueueDeps, calls: string[]): Promise<EnqueueResult> {
   const minute = Math.floor(deps.now() / 60000);
-  // Name k fires k minutes after the first, so a burst's calls come back a run's worth a minute
-  // (SPREAD each) rather than all at once; then each name takes up to OVERFLOW_CALLS, and a run
-  // queues what it cannot do (run-drain.ts). Ten names hold 2,000 calls.
-  for (const cap of [SPREAD, OVERFLOW_CALLS]) {
-    for (let k = 0; k < KICK_NAMES; k++) {
-      const at = new Date((minute + k) * 60000 + MIN_SCHEDULE_AHEAD_MS + (deps.now() % 60000)).toISOString();
-      const placed = await placeOnSchedule(deps, 'ov-' + ((minute + k) % KICK_NAMES), calls, at, cap);
-      if (placed !== 'full') return placed;
-    }
+  const at = new Date(deps.now() + MIN_SCHEDULE_AHEAD_MS).toISOString();
+  // A full schedule (a burst) passes the calls on to the next name: ten names hold 2,000 calls.
+  for (let k = 0; k < KICK_NAMES; k++) {
+    const placed = await placeOnSchedule(deps, 'ov-' + ((minute + k) % KICK_NAMES), calls, at);
+    if (placed !== 'full') return placed;
   }
   return 'lost';
 }
 
-/** About what one run syncs within its budget (drain.ts ITEM_COST against SCHEDULED_DRAIN). */
-const SPREAD = 6;
-
-async function placeOnSchedule(deps: QueueDeps, name: string, calls: string[], at: string, cap: number): Promise<EnqueueResult | 'full'> {
+async function placeOnSchedule(deps: QueueDeps, name: string, calls: string[], at: string): Promise<EnqueueResult | 'full'> {
   try {
     await deps.schedule.create({ name, data: { kind: 'calls', calls: calls.slice(0, OVERFLOW_CALLS) }, schedule_at: at });
     return 'overflow';
@@ -103,22 +72,22 @@ async function placeOnSchedule(deps: QueueDeps, name: string, calls: string[], a
     if (!isNameTaken(err)) return 'lost';
   }
   try {
-    return await addToSchedule(deps, name, calls, at, cap);
+    return await addToSchedule(deps, name, calls, at);
   } catch (err) {
     return isNameTaken(err) ? 'overflow' : 'lost';
   }
 }
 
-async function addToSchedule(deps: QueueDeps, name: string, calls: string[], at: string, cap: number): Promise<EnqueueResult | 'full'> {
+async function addToSchedule(deps: QueueDeps, name: string, calls: string[], at: string): Promise<EnqueueResult | 'full'> {
   const existing = await deps.schedule.fetch({ name });
   const held = readCalls(existing);
   const fresh = calls.filter((id) => held.indexOf(id) < 0);
   if (fresh.length === 0) return 'overflow';
   const when = scheduleAtOf(existing) || at;
   // An update must keep schedule_at 5 minutes ahead, like a create (docs/platform.md "Scheduled
-  // events"): a schedule made earlier in the minute may be closer than that now, and moving it
-  // would hold back the calls it carries, so the calls go on to the next name.
-  if (held.length + fresh.length > cap || Date.parse(when) < deps.now() + MIN_SCHEDULE_AHEAD_MS - 5000) return 'full';
+  // events"): a schedule made earlier in the minute may be closer than that now, and its update
+  // would fail and lose the calls, so they go on to the next name.
+  if (held.length + fresh.length > OVERFLOW_CALLS || Date.parse(when) < deps.now() + MIN_SCHEDULE_AHEAD_MS - 5000) return 'full';
   await deps.schedule.update({ name, data: { kind: 'calls', calls: held.concat(fresh) }, schedule_at: when });
   return 'overflow';
 }

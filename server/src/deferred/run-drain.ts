@@ -6,7 +6,7 @@ import type { SyncDeps } from '../sync/deps';
 import { outcome, type RunOutcome } from '../sync/outcome';
 import type { AppState, DrainState, QueueItem } from '../state/store';
 import { drain, ITEM_COST, SCHEDULED_DRAIN, type DrainLimits, type DrainReport } from './drain';
-import { enqueueAll, ensureRecurring } from './queue';
+import { enqueue, ensureRecurring } from './queue';
 import { reconcile } from './reconcile';
 import { afterRun, runItem } from './work';
 
@@ -60,32 +60,19 @@ function codeOf(codes: string[], reconciled: number): 'synced' | 'recorded' | 'n
   return codes.indexOf('recorded') >= 0 ? 'recorded' : 'nothing';
 }
 
-/**
- * Calls carried by a schedule run now while the budget allows. The rest join the queue in one
- * storage operation (queue.enqueueAll), so the drains of the next minutes take them: after a
- * burst, queueing them one by one would spend the minute's storage on bookkeeping.
- */
+/** Calls carried by a schedule run now while the budget allows; the rest join the queue. */
 async function runCalls(work: ScheduledWork, deps: SyncDeps, meter: Meter): Promise<{ codes: string[] }> {
   const codes: string[] = [];
-  const items = itemsOf(work, deps.now());
-  let next = 0;
-  for (; next < items.length && !overBudget(meter); next++) {
-    const item = items[next] as QueueItem;
+  for (const item of itemsOf(work, deps.now())) {
+    if (meter.requests + ITEM_COST.requests > SCHEDULED_DRAIN.requests || meter.dbOps + ITEM_COST.dbOps > SCHEDULED_DRAIN.dbOps) {
+      await enqueue(deps, item);
+      continue;
+    }
     const result = await runItem(item, item.kind === 'look' ? item.call : null, deps, work.kind === 'note');
     await afterRun(result, item.call, item, deps);
     codes.push(result.code);
   }
-  await putBack(items.slice(next), deps);
   return { codes };
-}
-
-function overBudget(meter: Meter): boolean {
-  return meter.requests + ITEM_COST.requests > SCHEDULED_DRAIN.requests || meter.dbOps + ITEM_COST.dbOps > SCHEDULED_DRAIN.dbOps;
-}
-
-/** Onto the queue, all at once (queue.enqueueAll: an overflow schedule when the minute's storage is spent). */
-function putBack(items: QueueItem[], deps: SyncDeps): Promise<void> {
-  return enqueueAll(deps, items);
 }
 
 function itemsOf(work: ScheduledWork, now: number): QueueItem[] {

@@ -118,8 +118,6 @@ export interface Store {
   readQueueSlot(slot: number): Promise<Record<string, QueueItem>>;
   /** Adds or replaces one item; fails with a StoreError when the slot is full. */
   putQueueItem(slot: number, callId: string, item: QueueItem): Promise<void>;
-  /** Adds or replaces several items in one operation; fails with a StoreError when the slot cannot hold them. */
-  putQueueItems(slot: number, items: QueueItem[]): Promise<void>;
   removeQueueItems(slot: number, callIds: string[]): Promise<void>;
   writeDrainState(state: DrainState): Promise<void>;
   /** Calls created in a reconciliation slot that have a settled record. */
@@ -186,7 +184,6 @@ export function createStore(db: PlatformDb): Store {
       return value === null ? {} : readItems(value);
     },
     putQueueItem: (slot, callId, item) => call('update', () => db.update(queueKey(slot), 'set', { [ITEM_PREFIX + callId]: itemValue(item) })),
-    putQueueItems: (slot, items) => call('update', () => db.update(queueKey(slot), 'set', itemAttributes(items))),
     removeQueueItems: (slot, callIds) => removeAttributes(db, queueKey(slot), callIds),
     // update, not set: the drain and the live events' cache each change only their own attributes.
     writeDrainState: (state) => call('update', () => db.update(APP_STATE_KEY, 'set', { dh: state.head || 0, dr: state.reconciledTo || 0, db: state.backlog || 0 })),
@@ -198,12 +195,6 @@ export function createStore(db: PlatformDb): Store {
     recordRejectedPayload: (callId, event, paths, at) =>
       call('set', () => db.set(('bad:' + (callId || 'unknown')).slice(0, 30), { event, paths: paths.join(', ').slice(0, 1000), at })),
   };
-}
-
-function itemAttributes(items: QueueItem[]): Record<string, unknown> {
-  const attributes: Record<string, unknown> = {};
-  for (const item of items) attributes[ITEM_PREFIX + item.call] = itemValue(item);
-  return attributes;
 }
 
 function itemValue(item: QueueItem): Record<string, unknown> {
