@@ -5,7 +5,7 @@
 // the name taken and leaves the facts to that run, which reads the call from Freshcaller
 // (docs/architecture.md "One complete note").
 import type { QueueDeps } from './queue';
-import { isNameTaken, MIN_SCHEDULE_AHEAD_MS } from './queue';
+import { isNameTaken, MIN_SCHEDULE_AHEAD_MS, readCalls, scheduleAtOf } from './queue';
 
 /** The one-time schedule of a call's complete note (names are at most 30 characters: ids are digits). */
 export function noteScheduleName(callId: string): string {
@@ -76,15 +76,7 @@ async function pendingNote(deps: Pick<QueueDeps, 'schedule'>, rootId: string): P
     // Not found (it fired meanwhile), or unreadable: treated as none pending.
     found = err && null;
   }
-  return readPending(typeof found === 'object' && found !== null ? (found as { schedule_at?: unknown; data?: unknown }) : {});
-}
-
-function readPending(spec: { schedule_at?: unknown; data?: unknown }): PendingNote | null {
-  const time = typeof spec.schedule_at === 'string' ? Date.parse(spec.schedule_at) : NaN;
-  return isNaN(time) ? null : { at: time, calls: callsOf(spec.data) };
-}
-
-function callsOf(data: unknown): string[] {
-  const calls = typeof data === 'object' && data !== null ? (data as { calls?: unknown }).calls : null;
-  return Array.isArray(calls) ? calls.filter((c): c is string => typeof c === 'string') : [];
+  const at = scheduleAtOf(found);
+  const time = at === null ? NaN : Date.parse(at);
+  return isNaN(time) ? null : { at: time, calls: readCalls(found) };
 }

@@ -122,13 +122,14 @@ async function createOnce(schedule: PlatformSchedule, spec: Parameters<PlatformS
   }
 }
 
-function readCalls(schedule: unknown): string[] {
+/** The call ids a schedule's data carries (the overflow and complete-note schedules). */
+export function readCalls(schedule: unknown): string[] {
   const data = typeof schedule === 'object' && schedule !== null ? (schedule as { data?: unknown }).data : null;
   const calls = typeof data === 'object' && data !== null ? (data as { calls?: unknown }).calls : null;
   return Array.isArray(calls) ? calls.filter((id): id is string => typeof id === 'string' && /^\d+$/.test(id)) : [];
 }
 
-function scheduleAtOf(schedule: unknown): string | null {
+export function scheduleAtOf(schedule: unknown): string | null {
   const at = typeof schedule === 'object' && schedule !== null ? (schedule as { schedule_at?: unknown }).schedule_at : null;
   return typeof at === 'string' ? at : null;
 }

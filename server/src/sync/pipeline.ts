@@ -5,7 +5,7 @@
 import { ApiError } from '../clients/api-error';
 import { StoreError, type AppState, type CallerEntry, type StoredRecord } from '../state/store';
 import type { CallInput } from './call-input';
-import { decide, planReads, planWrites, waitsForEarlierWrite, writeKinds, type Decision, type RunState, type WriteStep } from './decide';
+import { decide, planReads, planWrites, waitsForEarlierWrite, writeKinds, type Decision, type RunState, type Step, type WriteStep } from './decide';
 import type { SyncDeps } from './deps';
 import { entryToWrite } from './caller-cache';
 import { gather, gatherAuthor, noReads, type Gathered, type RunReads } from './gather';
@@ -71,8 +71,7 @@ async function runReadingRecord(input: CallInput, deps: SyncDeps, options: Pipel
   const before = stored ? stored.record : emptyCallRecord();
   const d = decisionOf(input, deps, options);
   if (options.giveUp) return recordGiveUp(stored, options.giveUp, d, deps);
-  const absorbed: RunState = { record: absorbCall(agentAction(before, options), input, d.now), conversationStatus: null };
-  const steps = decide(absorbed, d);
+  const { absorbed, steps } = absorbAndDecide(before, d, options);
   if (steps.length === 0 && same(absorbed.record, before)) return unsaved('nothing', input, before, 'nothing new to sync');
   const dead = await takeClaim(deps, input.rootId, stored, absorbed.record, writeKinds(steps, absorbed, d), d.now);
   if (dead === null) return unsaved('busy', input, before, 'another run is syncing this call', d.now + FIRST_RETRY_MS);
@@ -86,8 +85,7 @@ async function runReadingRecord(input: CallInput, deps: SyncDeps, options: Pipel
 async function runCreatingRecord(input: CallInput, deps: SyncDeps, options: PipelineOptions): Promise<PipelineResult | null> {
   const d = decisionOf(input, deps, options);
   const before = emptyCallRecord();
-  const absorbed: RunState = { record: absorbCall(agentAction(before, options), input, d.now), conversationStatus: null };
-  const steps = decide(absorbed, d);
+  const { absorbed, steps } = absorbAndDecide(before, d, options);
   if (steps.length === 0) return null;
   if (!(await deps.store.createRecord(input.rootId, absorbed.record, { at: d.now, steps: writeKinds(steps, absorbed, d) }))) return null;
   return save(await attemptSteps(absorbed, d, deps), d, deps, before);
@@ -95,6 +93,12 @@ async function runCreatingRecord(input: CallInput, deps: SyncDeps, options: Pipe
 
 function decisionOf(input: CallInput, deps: SyncDeps, options: PipelineOptions): Decision {
   return { input, settings: deps.settings, now: deps.now(), linkNow: options.linkNow === true };
+}
+
+/** The record with the agent's action and the call's facts applied, and the steps it needs. */
+function absorbAndDecide(before: CallRecord, d: Decision, options: PipelineOptions): { absorbed: RunState; steps: Step[] } {
+  const absorbed: RunState = { record: absorbCall(agentAction(before, options), d.input, d.now), conversationStatus: null };
+  return { absorbed, steps: decide(absorbed, d) };
 }
 
 /** What an agent asked for in the sidebar, applied before the call's own facts. */
@@ -249,10 +253,10 @@ async function claimOrHeld(deps: SyncDeps, rootId: string, t: ClaimTry): Promise
 /** Version 0: the record created with the claim inside, or the claim a first run left in it. */
 async function claimByCreating(deps: SyncDeps, rootId: string, t: ClaimTry): Promise<{ at: number; steps: string[] } | null> {
   if (!t.stored && (await deps.store.createRecord(rootId, t.record, t.claim))) return null;
-  const now = t.stored || (await deps.store.readStored(rootId));
+  const current = t.stored || (await deps.store.readStored(rootId));
   // Saved by another run since this one read nothing: that run is done, and this one runs again later.
-  if (!now || now.record.v > 0) return { at: t.claim.at, steps: [] };
-  return now.claim || { at: 0, steps: [] };
+  if (!current || current.record.v > 0) return { at: t.claim.at, steps: [] };
+  return current.claim || { at: 0, steps: [] };
 }
 
 /** What runs that died before saving had under way, and when the last of them started. */
