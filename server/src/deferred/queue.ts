@@ -49,15 +49,52 @@ export async function enqueue(deps: QueueDeps, item: QueueItem): Promise<Enqueue
 }
 
 /**
- * The store refused: the calls ride on a one-time schedule named for this minute. Two runs in
- * the same minute both update it; if one of them loses that race, reconciliation still finds
+ * The store refused: the calls ride on a one-time schedule, named for the minute it fires
+ * (`ov-<minute mod 10>`), the first one at least 5 minutes ahead with room for them. Two runs
+ * in the same minute both update it; if one of them loses that race, reconciliation still finds
  * the call (it has no settled record), so the only thing at stake is how soon.
  */
-export async function overflow(deps: QueueDeps, calls: string[]): Promise<EnqueueResult> {
-  const minute = Math.floor(deps.now() / 60000);
-  const at = new Date(deps.now() + MIN_SCHEDULE_AHEAD_MS).toISOString();
-  // A full schedule (a burst) passes the calls on to the next name: ten names hold 2,000 calls.
+export function overflow(deps: QueueDeps, calls: string[]): Promise<EnqueueResult> {
+  return placeFrom(deps, calls, firstOverflowMinute(deps.now()));
+}
+
+/**
+ * Calls a scheduled run had no budget left for: a minute's share (PASS_ON_SHARE) onto each of
+ * the next minutes' overflow schedules, the rest onto the last, so that every minute a schedule
+ * brings about as much as that minute's budgets can run, and a burst drains near the budgets
+ * instead of all at once every 5 minutes. No storage operation: the store is what ran out.
+ */
+export async function passOn(deps: QueueDeps, calls: string[]): Promise<EnqueueResult> {
+  const first = firstOverflowMinute(deps.now());
+  const results: EnqueueResult[] = [];
+  for (let k = 0; k < PASS_ON_MINUTES && k * PASS_ON_SHARE < calls.length; k++) {
+    const share = k === PASS_ON_MINUTES - 1 ? calls.slice(k * PASS_ON_SHARE) : calls.slice(k * PASS_ON_SHARE, (k + 1) * PASS_ON_SHARE);
+    results.push(await placeFrom(deps, share, first + k));
+  }
+  return results.indexOf('lost') >= 0 ? 'lost' : 'overflow';
+}
+
+/** A scheduled run gets through about this many calls on its 42 storage operations (drain.ts). */
+const PASS_ON_SHARE = 7;
+const PASS_ON_MINUTES = 5;
+
+function firstOverflowMinute(now: number): number {
+  return Math.ceil((now + MIN_SCHEDULE_AHEAD_MS) / 60000);
+}
+
+/** Onto the schedule firing at `minute`, or, when it is full or too close now, a later one; 200 calls a schedule at most. */
+async function placeFrom(deps: QueueDeps, calls: string[], minute: number): Promise<EnqueueResult> {
+  let result: EnqueueResult = 'overflow';
+  for (let from = 0; from < calls.length; from += OVERFLOW_CALLS) {
+    if ((await placeOnFirstWithRoom(deps, calls.slice(from, from + OVERFLOW_CALLS), minute)) === 'lost') result = 'lost';
+  }
+  return result;
+}
+
+async function placeOnFirstWithRoom(deps: QueueDeps, calls: string[], minute: number): Promise<EnqueueResult> {
+  // A full schedule (a burst) passes the calls on to the next minute: ten names hold 2,000 calls.
   for (let k = 0; k < KICK_NAMES; k++) {
+    const at = new Date((minute + k) * 60000).toISOString();
     const placed = await placeOnSchedule(deps, 'ov-' + ((minute + k) % KICK_NAMES), calls, at);
     if (placed !== 'full') return placed;
   }
@@ -66,7 +103,7 @@ export async function overflow(deps: QueueDeps, calls: string[]): Promise<Enqueu
 
 async function placeOnSchedule(deps: QueueDeps, name: string, calls: string[], at: string): Promise<EnqueueResult | 'full'> {
   try {
-    await deps.schedule.create({ name, data: { kind: 'calls', calls: calls.slice(0, OVERFLOW_CALLS) }, schedule_at: at });
+    await deps.schedule.create({ name, data: { kind: 'calls', calls }, schedule_at: at });
     return 'overflow';
   } catch (err) {
     if (!isNameTaken(err)) return 'lost';

@@ -4,9 +4,9 @@
 import type { Meter } from '../platform/metered';
 import type { SyncDeps } from '../sync/deps';
 import { outcome, type RunOutcome } from '../sync/outcome';
-import type { AppState, DrainState, QueueItem } from '../state/store';
+import { StoreError, type AppState, type DrainState, type QueueItem } from '../state/store';
 import { drain, ITEM_COST, SCHEDULED_DRAIN, type DrainLimits, type DrainReport } from './drain';
-import { enqueue, ensureRecurring } from './queue';
+import { ensureRecurring, passOn } from './queue';
 import { reconcile } from './reconcile';
 import { afterRun, runItem } from './work';
 
@@ -39,7 +39,9 @@ export async function runScheduledWork(work: ScheduledWork, deps: SyncDeps, mete
   await ensureRecurring(deps);
   const ran = await runCalls(work, deps, meter);
   // A complete note's schedule runs its call only: the drain and reconciliation have their own.
-  if (work.kind === 'note') return outcome(codeOf(ran.codes, 0), work.calls[0] || null, { detail: 'complete note: ' + ran.codes.join(', ') });
+  if (work.kind === 'note') return outcome(codeOf(ran.codes, 0), work.calls[0] || null, { detail: ['complete note: ' + ran.codes.join(', '), ran.passed].filter((part) => !!part).join('; ') });
+  // The budget ran out on the schedule's own calls: the queue and reconciliation wait for the next drain.
+  if (ran.passed) return outcome(codeOf(ran.codes, 0), null, { detail: 'ran ' + ran.codes.length + ', ' + ran.passed });
   const state = (await deps.store.readAppState()).drain;
   const report = await drain(deps, meter, SCHEDULED_DRAIN, state.head);
   const rec = await reconcile(deps, meter, SCHEDULED_DRAIN, state.reconciledTo);
@@ -60,19 +62,39 @@ function codeOf(codes: string[], reconciled: number): 'synced' | 'recorded' | 'n
   return codes.indexOf('recorded') >= 0 ? 'recorded' : 'nothing';
 }
 
-/** Calls carried by a schedule run now while the budget allows; the rest join the queue. */
-async function runCalls(work: ScheduledWork, deps: SyncDeps, meter: Meter): Promise<{ codes: string[] }> {
+/**
+ * Calls carried by a schedule run now while the budget allows. The rest, and the rest after a
+ * storage refusal, go on to the next minutes' overflow schedules (queue.ts passOn): the queue
+ * would cost a storage operation each, and the store is what ran out.
+ */
+async function runCalls(work: ScheduledWork, deps: SyncDeps, meter: Meter): Promise<CallsRun> {
   const codes: string[] = [];
-  for (const item of itemsOf(work, deps.now())) {
-    if (meter.requests + ITEM_COST.requests > SCHEDULED_DRAIN.requests || meter.dbOps + ITEM_COST.dbOps > SCHEDULED_DRAIN.dbOps) {
-      await enqueue(deps, item);
-      continue;
+  const items = itemsOf(work, deps.now());
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as QueueItem;
+    if (meter.requests + ITEM_COST.requests > SCHEDULED_DRAIN.requests || meter.dbOps + ITEM_COST.dbOps > SCHEDULED_DRAIN.dbOps) return passRest(items, i, codes, deps);
+    try {
+      const result = await runItem(item, item.kind === 'look' ? item.call : null, deps, work.kind === 'note');
+      await afterRun(result, item.call, item, deps);
+      codes.push(result.code);
+    } catch (err) {
+      // The call's run stopped part-way; run again, it redoes nothing that was done (pipeline.ts).
+      if (!(err instanceof StoreError)) throw err;
+      return passRest(items, i, codes, deps);
     }
-    const result = await runItem(item, item.kind === 'look' ? item.call : null, deps, work.kind === 'note');
-    await afterRun(result, item.call, item, deps);
-    codes.push(result.code);
   }
-  return { codes };
+  return { codes, passed: null };
+}
+
+interface CallsRun {
+  codes: string[];
+  /** What went on to later schedules: e.g. "passed on 12 (overflow)"; null when nothing did. */
+  passed: string | null;
+}
+
+async function passRest(items: QueueItem[], from: number, codes: string[], deps: SyncDeps): Promise<CallsRun> {
+  const rest = items.slice(from).map((item) => item.call);
+  return { codes, passed: 'passed on ' + rest.length + ' (' + (await passOn(deps, rest)) + ')' };
 }
 
 function itemsOf(work: ScheduledWork, now: number): QueueItem[] {

@@ -7,8 +7,9 @@ import { outcome, renderOutcome, type RunOutcome } from '../sync/outcome';
 
 /**
  * Deferred work: the recurring drain and its kicks, an overflow schedule's calls. A storage
- * refusal (budget spent) ends the run early and loses nothing: the queue is still there for the
- * next drain, which the recurring schedule brings within 5 minutes.
+ * refusal (budget spent) ends the run early and loses nothing: a schedule's own calls are passed
+ * on to later schedules (run-drain.ts), and the queue is still there for the next drain, which
+ * the recurring schedule brings within 5 minutes.
  */
 export async function onScheduledEvent(payload: unknown, platform: Platform): Promise<HandlerOutcome> {
   const body = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};

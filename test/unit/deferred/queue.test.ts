@@ -6,6 +6,7 @@ import {
   kick,
   MIN_SCHEDULE_AHEAD_MS,
   overflow,
+  passOn,
   RECURRING_NAME,
   SLOT_MS,
   slotOf,
@@ -24,6 +25,11 @@ function item(fields: Partial<QueueItem> = {}): QueueItem {
 
 function kickName(at: number): string {
   return 'drain-' + (Math.floor(Math.ceil(at / MINUTE)) % 10);
+}
+
+/** The minute an overflow placed at `now` fires: the first whole minute five minutes (and a little) ahead. */
+function fireMinute(now: number): number {
+  return Math.ceil((now + MIN_SCHEDULE_AHEAD_MS) / MINUTE);
 }
 
 function deps(): FakeSyncDeps {
@@ -70,7 +76,7 @@ describe('enqueue', () => {
     d.platform.failDb('update', SLOT_FULL, /^q:/, 3);
     await expect(enqueue(d, item())).resolves.toBe('overflow');
     expect(d.platform.dbOps()).toHaveLength(3);
-    expect(d.schedule.names()).toEqual(['ov-' + (Math.floor(NOW / MINUTE) % 10)]);
+    expect(d.schedule.names()).toEqual(['ov-' + (fireMinute(NOW) % 10)]);
   });
 
   test('the budget spent: straight to the overflow schedule, no second put', async () => {
@@ -78,7 +84,7 @@ describe('enqueue', () => {
     d.platform.failDb('update', BUDGET);
     await expect(enqueue(d, item())).resolves.toBe('overflow');
     expect(d.platform.dbOps()).toHaveLength(1);
-    expect(d.schedule.pending.get('ov-' + (Math.floor(NOW / MINUTE) % 10))!.data).toEqual({ kind: 'calls', calls: ['25847696'] });
+    expect(d.schedule.pending.get('ov-' + (fireMinute(NOW) % 10))!.data).toEqual({ kind: 'calls', calls: ['25847696'] });
   });
 
   test('a kick that cannot be created still leaves the item queued (the recurring drain finds it)', async () => {
@@ -90,12 +96,14 @@ describe('enqueue', () => {
 });
 
 describe('overflow', () => {
-  const name = 'ov-' + (Math.floor(NOW / MINUTE) % 10);
+  const name = 'ov-' + (fireMinute(NOW) % 10);
+  const at = new Date(fireMinute(NOW) * MINUTE).toISOString();
 
-  test('a one-time schedule named for the minute, five minutes (and a little) ahead', async () => {
+  test('a one-time schedule named for the minute it fires, the first whole minute five minutes (and a little) ahead', async () => {
     const d = deps();
     await expect(overflow(d, ['1', '2'])).resolves.toBe('overflow');
-    expect(d.schedule.pending.get(name)).toEqual({ name, data: { kind: 'calls', calls: ['1', '2'] }, schedule_at: new Date(NOW + MIN_SCHEDULE_AHEAD_MS).toISOString() });
+    expect(d.schedule.pending.get(name)).toEqual({ name, data: { kind: 'calls', calls: ['1', '2'] }, schedule_at: at });
+    expect(Date.parse(at) - NOW).toBeGreaterThanOrEqual(MIN_SCHEDULE_AHEAD_MS);
   });
 
   test('the name taken: fetched and updated with the calls merged, its time kept', async () => {
@@ -104,16 +112,17 @@ describe('overflow', () => {
     d.platform.time += 3000;
     await expect(overflow(d, ['2', '3'])).resolves.toBe('overflow');
     expect(d.schedule.ops.map((o) => o.op)).toEqual(['create', 'create', 'fetch', 'update']);
-    expect(d.schedule.pending.get(name)).toEqual({ name, data: { kind: 'calls', calls: ['1', '2', '3'] }, schedule_at: new Date(NOW + MIN_SCHEDULE_AHEAD_MS).toISOString() });
+    expect(d.schedule.pending.get(name)).toEqual({ name, data: { kind: 'calls', calls: ['1', '2', '3'] }, schedule_at: at });
   });
 
   test('a schedule now less than 5 minutes ahead is not updated (that would fail and lose the calls): the next name takes them', async () => {
     const d = deps();
     await overflow(d, ['1', '2']);
-    d.platform.time += 30000;
+    // Placed at the start of a minute: its schedule is under 5 minutes ahead from a little later on.
+    d.platform.time = (fireMinute(NOW) - 5) * MINUTE - 1000;
     await expect(overflow(d, ['3'])).resolves.toBe('overflow');
     expect(d.schedule.pending.get(name)!.data).toEqual({ kind: 'calls', calls: ['1', '2'] });
-    const next = 'ov-' + ((Math.floor(d.platform.time / 60000) + 1) % 10);
+    const next = 'ov-' + ((fireMinute(NOW) + 1) % 10);
     expect(d.schedule.pending.get(next)).toMatchObject({ data: { kind: 'calls', calls: ['3'] } });
   });
 
@@ -141,6 +150,43 @@ describe('overflow', () => {
     const d = deps();
     arrange(d);
     await expect(overflow(d, ['1'])).resolves.toBe(expected);
+  });
+});
+
+describe('passOn (calls a scheduled run had no budget left for)', () => {
+  const callsOn = (d: FakeSyncDeps, minute: number): string[] => {
+    const schedule = d.schedule.pending.get('ov-' + (minute % 10));
+    return schedule && schedule.schedule_at === new Date(minute * MINUTE).toISOString() ? (schedule.data.calls as string[]) : [];
+  };
+  const ids = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => String(from + i));
+
+  test('a minute\'s share (7) onto each of the next minutes\' schedules, so each minute brings what it can run', async () => {
+    const d = deps();
+    await expect(passOn(d, ids(20))).resolves.toBe('overflow');
+    const first = fireMinute(NOW);
+    expect([0, 1, 2, 3].map((k) => callsOn(d, first + k))).toEqual([ids(7), ids(7, 7), ids(6, 14), []]);
+    expect(d.platform.dbOps()).toEqual([]);
+  });
+
+  test('more than five minutes\' shares: the rest onto the fifth', async () => {
+    const d = deps();
+    await passOn(d, ids(40));
+    const first = fireMinute(NOW);
+    expect([0, 1, 2, 3, 4].map((k) => callsOn(d, first + k).length)).toEqual([7, 7, 7, 7, 12]);
+  });
+
+  test('more than a schedule holds (200): the rest onto the following ones, none dropped', async () => {
+    const d = deps();
+    await expect(passOn(d, ids(500))).resolves.toBe('overflow');
+    const all = [...d.schedule.pending.values()].flatMap((schedule) => schedule.data.calls as string[]);
+    expect(all.sort()).toEqual(ids(500).sort());
+    expect(Math.max(...[...d.schedule.pending.values()].map((schedule) => (schedule.data.calls as string[]).length))).toBeLessThanOrEqual(200);
+  });
+
+  test('a schedule that cannot be made: lost (reconciliation still finds the calls)', async () => {
+    const d = deps();
+    d.schedule.fail('create', { status: 400, message: 'Schedule limit of 1000 reached' });
+    await expect(passOn(d, ids(3))).resolves.toBe('lost');
   });
 });
 

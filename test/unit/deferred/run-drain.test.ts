@@ -60,13 +60,24 @@ describe('runScheduledWork', () => {
     expect(deps.platform.store.get('call:' + ANSWERED_ID)).toMatchObject({ status: 'synced' });
   });
 
-  test('calls beyond the budget join the queue instead of running', async () => {
+  test('calls beyond the budget ride on the next minutes\' overflow schedules, at no storage operation; the drain waits', async () => {
     const deps = answeredWorld(syncDepsFor());
     deps.meter.requests = 35;
-    await runScheduledWork({ kind: 'calls', calls: [ANSWERED_ID, '25847700'] }, deps, deps.meter);
+    const result = await runScheduledWork({ kind: 'calls', calls: [ANSWERED_ID, '25847700'] }, deps, deps.meter);
     expect(deps.caller.count('getCall')).toBe(0);
-    const queued = Array.from(deps.platform.store.entries()).filter(([key]) => key.indexOf('q:') === 0).map(([, value]) => Object.keys(value).sort());
-    expect(queued).toEqual([['c25847696', 'c25847700']]);
+    expect(deps.platform.dbOps()).toEqual([]);
+    const carried = [...deps.schedule.pending.values()].filter((s) => s.name.indexOf('ov-') === 0).flatMap((s) => s.data.calls as string[]);
+    expect(carried).toEqual([ANSWERED_ID, '25847700']);
+    expect(deps.caller.count('listCalls')).toBe(0);
+    expect(result.detail).toMatch(/passed on 2/);
+  });
+
+  test('the store refusing part-way: that call and the rest are passed on, and the run ends normally', async () => {
+    const deps = answeredWorld(syncDepsFor());
+    deps.platform.failDb('get', { status: 429, message: 'Rate limit exceeded' });
+    await expect(runScheduledWork({ kind: 'calls', calls: [ANSWERED_ID, '25847700'] }, deps, deps.meter)).resolves.toMatchObject({ code: 'nothing' });
+    const carried = [...deps.schedule.pending.values()].filter((s) => s.name.indexOf('ov-') === 0).flatMap((s) => s.data.calls as string[]);
+    expect(carried).toEqual([ANSWERED_ID, '25847700']);
   });
 
   test('a legacy CSAT look runs on the record only', async () => {

@@ -1,5 +1,5 @@
 // deferred/work.ts: one queued item through the pipeline, and what a run leaves for later.
-import { slotOf } from '../../../server/src/deferred/queue';
+import { MIN_SCHEDULE_AHEAD_MS, slotOf } from '../../../server/src/deferred/queue';
 import { afterRun, backoffMs, deferUnread, HORIZON_MS, runItem, SETTLED_SLOT_MS, settledSlotOf } from '../../../server/src/deferred/work';
 import type { QueueItem } from '../../../server/src/state/store';
 import type { PipelineResult } from '../../../server/src/sync/pipeline';
@@ -299,6 +299,6 @@ describe('deferUnread', () => {
   test('the store refused before anything was read: the call rides on the overflow schedule', async () => {
     const deps = syncDepsFor();
     await expect(deferUnread(ANSWERED_ID, deps)).resolves.toBe('overflow');
-    expect(deps.schedule.pending.get('ov-' + (Math.floor(NOW / MINUTE) % 10))!.data).toEqual({ kind: 'calls', calls: [ANSWERED_ID] });
+    expect(deps.schedule.pending.get('ov-' + (Math.ceil((NOW + MIN_SCHEDULE_AHEAD_MS) / MINUTE) % 10))!.data).toEqual({ kind: 'calls', calls: [ANSWERED_ID] });
   });
 });

@@ -2,7 +2,7 @@
 // request templates and keeps $db), asserting run codes (sync/outcome.ts), storage keys and
 // schedules, never the prose of the log line.
 import { onCallCreate } from '../../../server/src/handlers/on-call-create';
-import { SLOT_MS } from '../../../server/src/deferred/queue';
+import { MIN_SCHEDULE_AHEAD_MS, SLOT_MS } from '../../../server/src/deferred/queue';
 import { SETTLED_SLOT_MS } from '../../../server/src/deferred/work';
 import { handleCallEvent, syncDeps } from '../../../server/src/sync/handle-call-event';
 import { FakePlatform } from '../../support/fake-platform';
@@ -85,7 +85,7 @@ describe('handleCallEvent', () => {
     platform.dbBudget = 0;
     await handleCallEvent('onCallUpdate', MISSED, platform);
     expect(runLines(platform.logs)).toEqual([{ level: 'error', source: 'onCallUpdate', code: 'storage_deferred', callId: MISSED_ID }]);
-    const minute = Math.floor(platform.time / 60000);
+    const minute = Math.ceil((platform.time + MIN_SCHEDULE_AHEAD_MS) / 60000);
     expect(platform.schedule.names()).toEqual(['ov-' + (minute % 10)]);
     expect(platform.schedule.pending.get('ov-' + (minute % 10))!.data).toEqual({ kind: 'calls', calls: [MISSED_ID] });
     expect(sentRequests(platform)).toEqual([]);
