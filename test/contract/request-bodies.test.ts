@@ -51,6 +51,7 @@ const ANSWERS: Record<string, (options: InvokeOptions) => unknown> = {
     : { agents: [{ id: 'agent-x', email: 'sam@example.com' }], links: {} }),
   chatPostCsat: () => ({ csat_response_id: 1 }),
   chatListMessages: () => ({ messages: [], links: {} }),
+  chatListMessagesSince: () => ({ messages: [], links: {} }),
   callerGetCall: () => ({ call: { id: 25847696 } }),
   callerGetCallMetrics: () => ({ csat: { transfer_made: true, outcome: 4 } }),
   callerGetUser: () => ({ user: { id: 67030, name: 'Ava Parker', email: 'ava.parker@example.com' } }),
@@ -88,6 +89,7 @@ async function recordEveryRequest(): Promise<Recorded[]> {
   for (const rating of [1, 2, 3, 4, 5]) await chat.postCsat('c-1', rating);
   await chat.listMessages('c-1', 1);
   await chat.listMessages('c-1', 3);
+  await chat.listMessages('c-1', 1, Date.parse('2024-05-14T15:00:00.000Z'));
   await caller.getCall(25847696);
   await caller.getCallMetrics('25847696');
   await caller.getUser(67030);
@@ -155,6 +157,7 @@ const OPERATION: Record<string, string> = {
   chatListAgents: 'listAgents',
   chatPostCsat: 'createCsat',
   chatListMessages: 'listConversationMessages',
+  chatListMessagesSince: 'listConversationMessages',
   callerGetCall: 'getCall',
   callerGetCallMetrics: 'getCallMetrics',
   callerGetUser: 'getUser',

@@ -181,6 +181,7 @@ describe('every request template in config/requests.json is served without viola
   const CONTEXT_BY_TEMPLATE: Record<string, Record<string, string>> = {
     chatGetUserConversations: { user_id: 'e5e00000-0000-4000-8000-000000000001' },
     callerListCalls: { from: '2024-05-14T00:00:00.000Z', to: '2024-05-14T23:59:59.999Z' },
+    chatListMessagesSince: { from_time: '2024-05-14T15:00:00.000Z' },
   };
 
   type Template = { schema: { method: string; host: string; path: string; headers?: Record<string, string>; query?: Record<string, string> } };

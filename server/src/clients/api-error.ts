@@ -53,6 +53,7 @@ const NOT_FOUND_SUBJECT: Record<string, string> = {
   chatUpdateConversation: 'conversation',
   chatPostMessage: 'conversation',
   chatListMessages: 'conversation',
+  chatListMessagesSince: 'conversation',
   chatPostCsat: 'conversation',
   chatGetUserConversations: 'user',
   chatFindUsersByPhone: 'user',

@@ -66,7 +66,8 @@ export interface FreshchatApi {
   findAgentByEmail(email: string, maxPages?: number): Promise<ChatAgent | null>;
   /** Only for a resolved conversation (003 CSAT); `rating` 1-5. */
   postCsat(conversationId: string, rating: number): Promise<void>;
-  listMessages(conversationId: string, page: number): Promise<ChatMessagePage>;
+  /** Newest first, 50 a page; `since` (clock ms): only messages created then or later. */
+  listMessages(conversationId: string, page: number, since?: number | null): Promise<ChatMessagePage>;
 }
 
 /** `items_per_page` of the chatListAgents and chatListMessages templates. */
@@ -267,11 +268,16 @@ export function createFreshchatClient(platformRequest: PlatformRequest, onReques
       await sent(FRESHCHAT, 'chatPostCsat', request.invokeTemplate('chatPostCsat', { context: { conversation_id }, body }));
     },
 
-    listMessages: async (conversationId, page) => {
-      const conversation_id = checkedId(FRESHCHAT, 'chatListMessages', conversationId);
+    listMessages: async (conversationId, page, since = null) => {
+      const template = since === null ? 'chatListMessages' : 'chatListMessagesSince';
+      const conversation_id = checkedId(FRESHCHAT, template, conversationId);
       const pageNumber = String(Math.max(1, Math.floor(page)));
-      const answer = await sent(FRESHCHAT, 'chatListMessages', request.invokeTemplate('chatListMessages', { context: { conversation_id, page: pageNumber } }));
-      const body = parsed(FRESHCHAT, 'chatListMessages', answer, messagesSchema);
+      const sending =
+        since === null
+          ? request.invokeTemplate('chatListMessages', { context: { conversation_id, page: pageNumber } })
+          : request.invokeTemplate('chatListMessagesSince', { context: { conversation_id, page: pageNumber, from_time: new Date(since).toISOString() } });
+      const answer = await sent(FRESHCHAT, template, sending);
+      const body = parsed(FRESHCHAT, template, answer, messagesSchema);
       const messages = (body.messages || []).map(toMessage);
       return { messages, hasMore: hasMore(body, messages.length) };
     },

@@ -50,12 +50,16 @@ export async function enqueue(deps: QueueDeps, item: QueueItem): Promise<Enqueue
 
 /**
  * The store refused: the calls ride on a one-time schedule, named for the minute it fires
- * (`ov-<minute mod 10>`), the first one at least 5 minutes ahead with room for them. Two runs
- * in the same minute both update it; if one of them loses that race, reconciliation still finds
- * the call (it has no settled record), so the only thing at stake is how soon.
+ * (`ov-<minute mod 10>`), from the first whole minute at least 5 minutes ahead: the first one
+ * holding less than a minute's share (PASS_ON_SHARE), so that a burst of refusals is spread
+ * over the ten minutes, else the first with room (200 calls). Two runs in the same minute both
+ * update it; if one of them loses that race, reconciliation still finds the call (it has no
+ * settled record), so the only thing at stake is how soon.
  */
-export function overflow(deps: QueueDeps, calls: string[]): Promise<EnqueueResult> {
-  return placeFrom(deps, calls, firstOverflowMinute(deps.now()));
+export async function overflow(deps: QueueDeps, calls: string[]): Promise<EnqueueResult> {
+  const minute = firstOverflowMinute(deps.now());
+  const spread = calls.length <= PASS_ON_SHARE ? await placeOnFirstWithRoom(deps, calls, minute, PASS_ON_SHARE) : 'full';
+  return spread === 'full' ? placeFrom(deps, calls, minute) : spread;
 }
 
 /**
@@ -86,22 +90,22 @@ function firstOverflowMinute(now: number): number {
 async function placeFrom(deps: QueueDeps, calls: string[], minute: number): Promise<EnqueueResult> {
   let result: EnqueueResult = 'overflow';
   for (let from = 0; from < calls.length; from += OVERFLOW_CALLS) {
-    if ((await placeOnFirstWithRoom(deps, calls.slice(from, from + OVERFLOW_CALLS), minute)) === 'lost') result = 'lost';
+    if ((await placeOnFirstWithRoom(deps, calls.slice(from, from + OVERFLOW_CALLS), minute, OVERFLOW_CALLS)) !== 'overflow') result = 'lost';
   }
   return result;
 }
 
-async function placeOnFirstWithRoom(deps: QueueDeps, calls: string[], minute: number): Promise<EnqueueResult> {
-  // A full schedule (a burst) passes the calls on to the next minute: ten names hold 2,000 calls.
+/** 'full': each of the ten names holds `cap` calls already, or fires too soon to be updated. */
+async function placeOnFirstWithRoom(deps: QueueDeps, calls: string[], minute: number, cap: number): Promise<EnqueueResult | 'full'> {
   for (let k = 0; k < KICK_NAMES; k++) {
     const at = new Date((minute + k) * 60000).toISOString();
-    const placed = await placeOnSchedule(deps, 'ov-' + ((minute + k) % KICK_NAMES), calls, at);
+    const placed = await placeOnSchedule(deps, 'ov-' + ((minute + k) % KICK_NAMES), calls, at, cap);
     if (placed !== 'full') return placed;
   }
-  return 'lost';
+  return 'full';
 }
 
-async function placeOnSchedule(deps: QueueDeps, name: string, calls: string[], at: string): Promise<EnqueueResult | 'full'> {
+async function placeOnSchedule(deps: QueueDeps, name: string, calls: string[], at: string, cap: number): Promise<EnqueueResult | 'full'> {
   try {
     await deps.schedule.create({ name, data: { kind: 'calls', calls }, schedule_at: at });
     return 'overflow';
@@ -109,22 +113,22 @@ async function placeOnSchedule(deps: QueueDeps, name: string, calls: string[], a
     if (!isNameTaken(err)) return 'lost';
   }
   try {
-    return await addToSchedule(deps, name, calls, at);
+    return await addToSchedule(deps, name, calls, { at, cap });
   } catch (err) {
     return isNameTaken(err) ? 'overflow' : 'lost';
   }
 }
 
-async function addToSchedule(deps: QueueDeps, name: string, calls: string[], at: string): Promise<EnqueueResult | 'full'> {
+async function addToSchedule(deps: QueueDeps, name: string, calls: string[], room: { at: string; cap: number }): Promise<EnqueueResult | 'full'> {
   const existing = await deps.schedule.fetch({ name });
   const held = readCalls(existing);
   const fresh = calls.filter((id) => held.indexOf(id) < 0);
   if (fresh.length === 0) return 'overflow';
-  const when = scheduleAtOf(existing) || at;
+  const when = scheduleAtOf(existing) || room.at;
   // An update must keep schedule_at 5 minutes ahead, like a create (docs/platform.md "Scheduled
   // events"): a schedule made earlier in the minute may be closer than that now, and its update
   // would fail and lose the calls, so they go on to the next name.
-  if (held.length + fresh.length > OVERFLOW_CALLS || Date.parse(when) < deps.now() + MIN_SCHEDULE_AHEAD_MS - 5000) return 'full';
+  if (held.length + fresh.length > room.cap || Date.parse(when) < deps.now() + MIN_SCHEDULE_AHEAD_MS - 5000) return 'full';
   await deps.schedule.update({ name, data: { kind: 'calls', calls: held.concat(fresh) }, schedule_at: when });
   return 'overflow';
 }

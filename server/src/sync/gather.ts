@@ -12,6 +12,7 @@ import { authorFrom, linkFresh, resolveAuthor } from './author';
 import { applyCsatRead, applyLink, applyMovedCheck, applyStatusRead, applyVerification, type Author } from './transitions';
 import type { AgentLink, AppState, CacheChange, CallerEntry } from '../state/store';
 import { callerKey } from './caller-cache';
+import type { CallRecord } from './record';
 
 /** What a run read of the store besides the record, each at most once (null: not read). */
 export interface RunReads {
@@ -70,12 +71,12 @@ const READS: Record<ReadStep['kind'], Reader> = {
     return asked({ record: applyCsatRead(state.record, metrics ? metrics.csat : null, deps.settings, d.now), conversationStatus: state.conversationStatus });
   },
   verify_notes: async (state, _read, d, deps) => {
-    const notes = await notesOfCall(deps, state.record.link.conversationId as string, d.input.rootId);
+    const notes = await notesOfCall(deps, state.record.link.conversationId as string, d.input.rootId, checkSince(state.record));
     const owed = followUpsOwed(state.record, d, true);
     return asked({ record: applyVerification(state.record, d.input, notes, owed, deps.settings), conversationStatus: state.conversationStatus });
   },
   verify_moved: async (state, _read, d, deps) => {
-    const found = await movedNoteFound(deps, state.record.movedFrom as string, d.input.rootId);
+    const found = await movedNoteFound(deps, state.record.movedFrom as string, d.input.rootId, checkSince(state.record));
     return asked({ record: applyMovedCheck(state.record, found), conversationStatus: state.conversationStatus });
   },
   conversation_status: async (state, _read, _d, deps) => {
@@ -92,24 +93,45 @@ function asked(state: RunState): { state: RunState; asked: boolean } {
 }
 
 /** Whether the old conversation holds the call's moved note; a conversation that is gone needs none. */
-async function movedNoteFound(deps: SyncDeps, conversationId: string, rootId: string): Promise<boolean> {
+async function movedNoteFound(deps: SyncDeps, conversationId: string, rootId: string, since: number | null): Promise<boolean> {
   try {
-    return (await notesOfCall(deps, conversationId, rootId)).some((n) => n.kind === 'moved');
+    return (await notesOfCall(deps, conversationId, rootId, since)).some((n) => n.kind === 'moved');
   } catch (err) {
     if (err instanceof ApiError && err.code === 'not_found') return true;
     throw err;
   }
 }
 
-/** The app's notes of one call among the conversation's latest messages, by their identifying line. */
-async function notesOfCall(deps: SyncDeps, conversationId: string, rootId: string): Promise<Array<{ kind: string; text: string }>> {
-  const page = await deps.chat.listMessages(conversationId, 1);
+/** The clocks of Freshcaller, the app and Freshchat may differ a little. */
+const CHECK_MARGIN_MS = 2 * 60000;
+/**
+ * The messages a check reads at most (pages of 50, 500 messages): every message since the call
+ * was created, so a busy conversation's newer messages cannot hide the note. A drain after a
+ * burst, or a run that takes over from runs that died, can come an hour later; and the
+ * uncertain write may be older than the record's uncertainAt, which names the latest one.
+ */
+const CHECK_PAGES = 10;
+
+/** Since when a note of the call is looked for: the call's creation (no note of it can be older). */
+function checkSince(record: CallRecord): number | null {
+  const at = record.created !== null ? record.created : record.uncertainAt;
+  return at === null ? null : Math.max(0, at - CHECK_MARGIN_MS);
+}
+
+/** The app's notes of one call among the conversation's messages since `since`, by their identifying line. */
+async function notesOfCall(deps: SyncDeps, conversationId: string, rootId: string, since: number | null): Promise<Array<{ kind: string; text: string }>> {
   const notes: Array<{ kind: string; text: string }> = [];
-  for (const message of page.messages) {
-    const line = message.messageType === 'private' ? parseIdentifyingLine(message.text) : null;
-    if (line && line.callId === rootId) notes.push({ kind: line.kind, text: message.text });
+  for (let page = 1; page <= CHECK_PAGES; page++) {
+    const listed = await deps.chat.listMessages(conversationId, page, since);
+    listed.messages.forEach((message) => addNoteOfCall(notes, message, rootId));
+    if (!listed.hasMore || since === null) break;
   }
   return notes;
+}
+
+function addNoteOfCall(notes: Array<{ kind: string; text: string }>, message: { messageType: string; text: string }, rootId: string): void {
+  const line = message.messageType === 'private' ? parseIdentifyingLine(message.text) : null;
+  if (line && line.callId === rootId) notes.push({ kind: line.kind, text: message.text });
 }
 
 /**

@@ -16,8 +16,13 @@ import { absorbCall, applyDeadRun, applyRelink, applyRetry, applyWrite, applyWri
 
 /** A claim younger than this may belong to a run still going (an invocation lasts at most 20-40 s). */
 const LIVE_CLAIM_MS = 60000;
-/** The first claim and two takeovers of claims left by runs that died. */
-const CLAIM_ATTEMPTS = 3;
+/**
+ * The first claim and five takeovers of claims left by runs that died. A run whose save the
+ * store refused (the minute's budget spent by other invocations) leaves its claim like one that
+ * died, and after a burst that can happen to one call several times: with too few takeovers left
+ * the call stays busy for good (npm run stress found it with three).
+ */
+const CLAIM_ATTEMPTS = 6;
 /** A transient failure with no Retry-After is tried again this much later at the earliest. */
 export const FIRST_RETRY_MS = 60000;
 

@@ -145,7 +145,7 @@ describe('robustness: Freshchat and Freshcaller failures', () => {
       expect(runCodes(first)).toEqual([['error', 'deferred']]);
       expect(runCodes(second)).toEqual([['error', 'deferred']]);
       // The second run checked the conversation before posting again (the 503 may have written it).
-      expect(second.requests.map((r) => r.template)).toEqual(['chatListMessages', 'chatPostMessage']);
+      expect(second.requests.map((r) => r.template)).toEqual(['chatListMessagesSince', 'chatPostMessage']);
       expect(queued(app.runtime, id)).toHaveLength(1);
       expect(record(id)).toMatchObject({ v: 2, summary: 'none', uncertain: ['summary'], failure: { code: 'server' } });
     });
@@ -227,7 +227,7 @@ describe('robustness: Freshchat and Freshcaller failures', () => {
       expect(queued(runtime, id)).toHaveLength(1);
 
       const drains = await runtime.advance(7 * 60_000);
-      expect(drains.flatMap((d) => d.requests.map((r) => r.template))).toContain('chatListMessages');
+      expect(drains.flatMap((d) => d.requests.map((r) => r.template))).toContain('chatListMessagesSince');
       // README.md "Which conversation, and what is written": one private note per call, whatever the retries.
       expect(appNotes(app, jordanOpen, { callId: id }).map((n) => n.kind)).toEqual(['summary']);
       expect(recordIn(runtime, id)).toMatchObject({ status: 'synced', summary: 'written', uncertain: [], failure: null });
@@ -338,7 +338,7 @@ describe('robustness: Freshchat and Freshcaller failures', () => {
         runtime.clock.advance(31_000);
         const again = await fireOn(runtime, root);
         expect(runCodes(again)).toEqual([['info', 'synced']]);
-        expect(again.requests.map((r) => r.template)).toEqual(['chatListMessages', 'chatUpdateConversation']);
+        expect(again.requests.map((r) => r.template)).toEqual(['chatListMessagesSince', 'chatUpdateConversation']);
         expect(recordIn(runtime, ROOT)).toMatchObject({ status: 'synced', summary: 'written', resolution: 'resolved', uncertain: [], failure: null });
       });
 

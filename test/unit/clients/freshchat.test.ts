@@ -335,6 +335,13 @@ describe('Freshchat client: listing messages', () => {
     expect(sentRequests(platform)).toEqual([{ template: 'chatListMessages', context: { conversation_id: 'c-1', page: '2' }, body: undefined, rawBody: undefined }]);
   });
 
+  test('since a time: the messages created then or later (from_time, seed 003), with their own template', async () => {
+    const { platform, chat } = setup();
+    platform.responses.set('chatListMessagesSince', ok({ messages: [message(1)], links: {} }));
+    await expect(chat.listMessages('c-1', 3, Date.parse('2024-05-14T15:00:00.000Z'))).resolves.toMatchObject({ messages: [{ id: 'm-1' }], hasMore: false });
+    expect(sentRequests(platform)).toEqual([{ template: 'chatListMessagesSince', context: { conversation_id: 'c-1', page: '3', from_time: '2024-05-14T15:00:00.000Z' }, body: undefined, rawBody: undefined }]);
+  });
+
   test.each([
     ['a next page link', { links: { next_page: 'https://acme.freshchat.com/v2/conversations/c-1/messages?page=2' } }, 1, true],
     ['pagination with pages left', { pagination: { current_page: 1, total_pages: 2 } }, 1, true],

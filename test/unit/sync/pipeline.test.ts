@@ -224,6 +224,26 @@ describe('runPipeline: claims', () => {
     expect(saved(deps)).toMatchObject({ v: 5, summary: 'written', resolution: 'resolved', uncertain: [], uncertainAt: null });
   });
 
+  test('the dead run\'s summary behind a page of newer messages: the check reads every message since the call began, and finds it', async () => {
+    const deps = world();
+    seed(deps, afterFirstSync({ v: 4, summary: 'none', resolution: 'none', notesFp: null, status: 'pending', created: NOW - 3 * 3600000 }));
+    deps.platform.seed('lk:' + ROOT + ':4', { at: NOW - 61000, steps: 'post_summary' });
+    deps.chat.notes.set('c1', [{ actorId: DEFAULT_AGENT, text: summaryText(), firstMessage: false }]);
+    // Freshchat lists newest first, 50 a page: 50 newer messages of other calls come first.
+    const asked: Array<[number, number | null | undefined]> = [];
+    const original = deps.chat.listMessages.bind(deps.chat);
+    deps.chat.listMessages = async (conversationId, page, since) => {
+      asked.push([page, since]);
+      if (page === 1) return { messages: Array.from({ length: 50 }, (_, i) => ({ id: 'other-' + i, messageType: 'normal', actorType: 'user', text: 'hello', createdTime: null })), hasMore: true };
+      return original(conversationId, page, since);
+    };
+    const result = await runPipeline(input(), deps);
+    expect(asked.map(([page]) => page)).toEqual([1, 2]);
+    expect(asked[0]![1]).toBeLessThanOrEqual(NOW - 3 * 3600000);
+    expect(result.steps).toEqual(['verify_notes', 'resolve']);
+    expect(deps.chat.notesIn('c1')).toHaveLength(1);
+  });
+
   test('a claim of a run that died seconds ago: its writes may still land, so this run waits', async () => {
     const deps = world();
     seed(deps, afterFirstSync({ v: 4, summary: 'none', resolution: 'none', notesFp: null, status: 'pending' }));
@@ -260,6 +280,17 @@ describe('runPipeline: claims', () => {
     expect(deps.platform.dbOps().filter((op) => op.indexOf('lk:') >= 0)).toEqual([
       'set lk:' + ROOT + ':2', 'get lk:' + ROOT + ':2', 'set lk:' + ROOT + ':2:1', 'get lk:' + ROOT + ':2:1', 'set lk:' + ROOT + ':2:2',
     ]);
+  });
+
+  test('three runs whose saves were refused before this one: it still takes over, and syncs', async () => {
+    const deps = world();
+    seed(deps, afterFirstSync({ v: 2, notesFp: 'older' }));
+    deps.platform.seed('lk:' + ROOT + ':2', { at: NOW - 30 * 60000, steps: '-' });
+    deps.platform.seed('lk:' + ROOT + ':2:1', { at: NOW - 20 * 60000, steps: '-' });
+    deps.platform.seed('lk:' + ROOT + ':2:2', { at: NOW - 10 * 60000, steps: '-' });
+    const result = await runPipeline(input(), deps);
+    expect(result.code).toBe('synced');
+    expect(deps.platform.store.has('lk:' + ROOT + ':2:3')).toBe(true);
   });
 
   test('a run that died after the summary of a call\'s first event: the next run does not write it again', async () => {
