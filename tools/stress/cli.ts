@@ -124,13 +124,11 @@ async function stress(options: Options): Promise<StressResult> {
         const rec = app.runtime.store('freshcaller').peek('call:' + id);
         const logs = results.flatMap((r) => r.logs).filter((l) => l.message.includes('call ' + id)).map((l) => new Date(l.at).toISOString().slice(11, 19) + ' ' + l.message.slice(0, 300));
         const conv = rec && rec.link ? String((rec.link as { conversationId: unknown }).conversationId) : '';
-        const msgs = (app.standins.freshchat.store.raw.messages[conv] || []) as Array<{ message_parts?: Array<{ text?: { content?: string } }>; created_time?: string }>;
-        const at = msgs.map((m, i) => [i, JSON.stringify(m).indexOf(id) >= 0 ? (m.created_time || '') : null]).filter((x) => x[1] !== null);
         if (process.env.STRESS_DEBUG === '2') {
           for (const op of app.runtime.dbOps.filter((o) => o.key.indexOf(id) >= 0)) console.log('   db', new Date(op.at).toISOString().slice(11, 19), op.op, op.key, op.ok ? '' : 'FAILED ' + JSON.stringify(op.error), JSON.stringify((op as unknown as { value?: unknown }).value || '').slice(0, 200));
           for (const r of app.runtime.requests.filter((q) => q.url.indexOf(conv) >= 0 || q.url.indexOf(id) >= 0)) console.log('   rq', new Date(r.at).toISOString().slice(11, 19), r.method, r.url.replace(/^https?:[/][/][^/]+/, '').slice(0, 140), r.status);
         }
-        console.log('twice', id, 'messages in conversation', msgs.length, 'of this call at', JSON.stringify(at), JSON.stringify(rec), logs);
+        console.log('twice', id, JSON.stringify(rec), logs);
       }
       for (const lost of count.lost.slice(0, 6) as unknown[]) {
         const id = typeof lost === 'object' && lost !== null ? String((lost as { id: unknown }).id) : String(lost);

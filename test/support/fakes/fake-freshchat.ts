@@ -190,7 +190,8 @@ export class FakeFreshchat implements FreshchatApi {
     });
   }
 
-  listMessages(conversationId: string, page: number): Promise<ChatMessagePage> {
+  /** Every note, whatever `since`: the fake keeps no message times. */
+  listMessages(conversationId: string, page: number, _since?: number | null): Promise<ChatMessagePage> {
     return this.answer('listMessages', [conversationId, page], () => ({
       messages: this.notesIn(conversationId).map((note, index) => ({
         id: conversationId + '-m' + index,
