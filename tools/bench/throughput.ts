@@ -9,7 +9,7 @@ import { pendingWork } from '../../test/support/pending-work';
 import { random } from '../../test/support/random';
 import { minuteLoad, noteViolations } from '../../test/support/sync-harness';
 import type { InvocationResult } from '../runtime';
-import { advanceTo, deliver } from './drive';
+import { addResult, advanceTo, deliver, emptyCost } from './drive';
 import { assignCallers, spreadCalls } from './mix';
 import type { ProbeResult } from './search';
 import { mean } from './stats';
@@ -47,11 +47,6 @@ export function backlogGrows(means: number[]): boolean {
   return means.some((m, i) => i > 0 && m > (means[i - 1] as number) * 1.25 + 2);
 }
 
-function refusals(result: InvocationResult): number {
-  const requests = result.requests.filter((r) => r.errorSource === 'PLATFORM' && r.status === 429).length;
-  return requests + result.dbOps.filter((op) => !op.ok && op.error !== undefined && op.error.status === 429).length;
-}
-
 export async function probe(world: InProcessWorld, rate: number, options: ProbeOptions): Promise<ProbeDetail> {
   const started = Date.now();
   const rand = random(options.seed);
@@ -66,8 +61,9 @@ export async function probe(world: InProcessWorld, rate: number, options: ProbeO
   const first = c.clock.now();
   const samples: number[][] = [];
   let nextSample = c.clock.now() + 60_000;
+  const cost = emptyCost();
   const sink = (r: InvocationResult): void => {
-    detail.refused += refusals(r);
+    detail.refused = addResult(cost, r).refused;
   };
   let pending = 0;
   const sample = (): void => {

@@ -8,8 +8,9 @@
 // minutes to drain and the most one-time schedules pending at once.
 import { join } from 'node:path';
 import { build } from '../build';
+import type { InvocationResult } from '../runtime';
 import { endAt, runBurst } from '../../test/support/burst';
-import { buildCase, CASE_START, plainCall, type CallKind, type CallSpec, type CallerName, type CsatSpec } from '../../test/support/lifecycle-gen';
+import { buildCase, CASE_START, plainCall, type BuiltCall, type CallKind, type CallSpec, type CallerName, type CsatSpec } from '../../test/support/lifecycle-gen';
 import { oneTimeSchedules } from '../../test/support/pending-work';
 import { pick, random } from '../../test/support/random';
 import { assertPlatformClean } from '../../test/support/scenario';
@@ -99,6 +100,24 @@ interface StressResult {
   realSeconds: number;
 }
 
+/**
+ * STRESS_DEBUG=1: a call that went wrong, with its record and log lines; STRESS_DEBUG=2 adds
+ * every storage operation, request and schedule operation that names it.
+ */
+function explainCall(app: PropertyApp, results: InvocationResult[], label: string, call: BuiltCall): void {
+  const id = String(call.id);
+  const time = (at: number): string => new Date(at).toISOString().slice(11, 19);
+  const record = app.runtime.store('freshcaller').peek('call:' + id);
+  const conversation = record && record.link ? String((record.link as { conversationId: unknown }).conversationId) : id;
+  if (process.env.STRESS_DEBUG === '2') {
+    for (const op of app.runtime.dbOps.filter((o) => o.key.indexOf(id) >= 0)) console.log('   db', time(op.at), op.op, op.key, op.ok ? '' : 'FAILED ' + JSON.stringify(op.error));
+    for (const r of app.runtime.requests.filter((q) => q.url.indexOf(conversation) >= 0 || q.url.indexOf(id) >= 0)) console.log('   rq', time(r.at), r.method, r.url.replace(/^https?:[/][/][^/]+/, '').slice(0, 140), r.status);
+    for (const o of app.runtime.scheduleOps.filter((x) => JSON.stringify(x).indexOf(id) >= 0)) console.log('   sc', time(o.at), JSON.stringify(o).slice(0, 160));
+  }
+  const logs = results.flatMap((r) => r.logs).filter((l) => l.message.includes('call ' + id)).map((l) => time(l.at) + ' ' + l.message.slice(0, 300));
+  console.log(label, id, JSON.stringify(record), logs);
+}
+
 async function stress(options: Options): Promise<StressResult> {
   const started = Date.now();
   const root = join(__dirname, '..', '..');
@@ -119,25 +138,8 @@ async function stress(options: Options): Promise<StressResult> {
 
     const { count } = noteViolations(app, built.calls);
     if (process.env.STRESS_DEBUG) {
-      for (const twice of count.duplicated.slice(0, 3) as unknown[]) {
-        const id = typeof twice === 'object' && twice !== null ? String((twice as { id: unknown }).id) : String(twice);
-        const rec = app.runtime.store('freshcaller').peek('call:' + id);
-        const logs = results.flatMap((r) => r.logs).filter((l) => l.message.includes('call ' + id)).map((l) => new Date(l.at).toISOString().slice(11, 19) + ' ' + l.message.slice(0, 300));
-        const conv = rec && rec.link ? String((rec.link as { conversationId: unknown }).conversationId) : '';
-        if (process.env.STRESS_DEBUG === '2') {
-          for (const op of app.runtime.dbOps.filter((o) => o.key.indexOf(id) >= 0)) console.log('   db', new Date(op.at).toISOString().slice(11, 19), op.op, op.key, op.ok ? '' : 'FAILED ' + JSON.stringify(op.error), JSON.stringify((op as unknown as { value?: unknown }).value || '').slice(0, 200));
-          for (const r of app.runtime.requests.filter((q) => q.url.indexOf(conv) >= 0 || q.url.indexOf(id) >= 0)) console.log('   rq', new Date(r.at).toISOString().slice(11, 19), r.method, r.url.replace(/^https?:[/][/][^/]+/, '').slice(0, 140), r.status);
-        }
-        console.log('twice', id, JSON.stringify(rec), logs);
-      }
-      for (const lost of count.lost.slice(0, 6) as unknown[]) {
-        const id = typeof lost === 'object' && lost !== null ? String((lost as { id: unknown }).id) : String(lost);
-        const rec = app.runtime.store('freshcaller').peek('call:' + id);
-        const logs = results.flatMap((r) => r.logs).filter((l) => l.message.includes('call ' + id)).map((l) => l.message.slice(0, 220));
-        if (process.env.STRESS_DEBUG === '2') for (const op of app.runtime.dbOps.filter((o) => o.key.indexOf(id) >= 0)) console.log('   db', new Date(op.at).toISOString().slice(11, 19), op.op, op.key, op.ok ? '' : 'FAILED ' + JSON.stringify(op.error));
-        if (process.env.STRESS_DEBUG === '2') for (const o of app.runtime.scheduleOps.filter((x) => JSON.stringify(x).indexOf(id) >= 0)) console.log('   sc', new Date(o.at).toISOString().slice(11, 19), JSON.stringify(o).slice(0, 160));
-        console.log(id, JSON.stringify(rec && { status: rec.status, link: rec.link, summary: rec.summary, failure: rec.failure, uncertain: rec.uncertain }), logs.slice(-3));
-      }
+      for (const call of count.duplicated.slice(0, 3)) explainCall(app, results, 'twice', call);
+      for (const call of count.lost.slice(0, 6)) explainCall(app, results, 'lost', call);
     }
     const load = minuteLoad(app.runtime);
     const broken = results.filter((r) => {

@@ -29,7 +29,7 @@ export const EVENT_DRAIN: DrainLimits = { requests: 14, dbOps: 8, items: 2 };
  * 6 for a new one), reads the metrics (1) and writes (2-3). The drain stops before an item that
  * would not fit at this cost; one that costs more and meets the budget is saved and queued again.
  */
-export const ITEM_COST = { requests: 8, dbOps: 6 };
+const ITEM_COST = { requests: 8, dbOps: 6 };
 /**
  * The very first drain has no head yet: work queued since the first call (which created the
  * recurring schedule 5 minutes before it fires) sits at most this many slots back.
@@ -100,7 +100,12 @@ async function drainSlot(slot: number, deps: SyncDeps, meter: Meter, limits: Dra
 }
 
 function spent(meter: Meter, limits: DrainLimits, report: DrainReport): boolean {
-  return report.ran >= limits.items || meter.requests + ITEM_COST.requests > limits.requests || meter.dbOps + ITEM_COST.dbOps > limits.dbOps;
+  return report.ran >= limits.items || !roomForItem(meter, limits);
+}
+
+/** Another item fits in what is left of `limits`, at its usual cost. */
+export function roomForItem(meter: Meter, limits: DrainLimits): boolean {
+  return meter.requests + ITEM_COST.requests <= limits.requests && meter.dbOps + ITEM_COST.dbOps <= limits.dbOps;
 }
 
 /** Work is left: kick schedules for each of the next minutes, so a backlog drains once a minute. */

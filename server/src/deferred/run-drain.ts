@@ -5,7 +5,7 @@ import type { Meter } from '../platform/metered';
 import type { SyncDeps } from '../sync/deps';
 import { outcome, type RunOutcome } from '../sync/outcome';
 import { StoreError, type AppState, type DrainState, type QueueItem } from '../state/store';
-import { drain, ITEM_COST, SCHEDULED_DRAIN, type DrainLimits, type DrainReport } from './drain';
+import { drain, roomForItem, SCHEDULED_DRAIN, type DrainLimits, type DrainReport } from './drain';
 import { ensureRecurring, passOn } from './queue';
 import { reconcile } from './reconcile';
 import { afterRun, runItem } from './work';
@@ -72,7 +72,7 @@ async function runCalls(work: ScheduledWork, deps: SyncDeps, meter: Meter): Prom
   const items = itemsOf(work, deps.now());
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as QueueItem;
-    if (meter.requests + ITEM_COST.requests > SCHEDULED_DRAIN.requests || meter.dbOps + ITEM_COST.dbOps > SCHEDULED_DRAIN.dbOps) return passRest(items, i, codes, deps);
+    if (!roomForItem(meter, SCHEDULED_DRAIN)) return passRest(items, i, codes, deps);
     try {
       const result = await runItem(item, item.kind === 'look' ? item.call : null, deps, work.kind === 'note');
       await afterRun(result, item.call, item, deps);

@@ -105,7 +105,7 @@ export interface Store {
   /** A first run creates the record, holding its claim: false when the record exists already. */
   createRecord(rootId: string, record: CallRecord, claim: Claim): Promise<boolean>;
   writeRecord(rootId: string, record: CallRecord): Promise<void>;
-  /** Claims version `v` (v >= 1) of a call's record, or takes over a dead claim (attempt 1-2). */
+  /** Claims version `v` (v >= 1) of a call's record, or takes over a dead claim (attempt 1 and on). */
   claim(rootId: string, v: number, attempt: number, claim: Claim): Promise<boolean>;
   readClaim(rootId: string, v: number, attempt: number): Promise<Claim | null>;
   readAppState(): Promise<AppState>;
@@ -251,7 +251,7 @@ function claimValue(claim: Claim): Record<string, unknown> {
 
 function readClaimValue(value: Record<string, unknown>): Claim {
   const steps = typeof value.steps === 'string' && value.steps !== '-' ? value.steps.split(',') : [];
-  return { at: typeof value.at === 'number' ? value.at : 0, steps };
+  return { at: numberIn(value, 'at'), steps };
 }
 
 /** 0 is how the drain's fields say "none" (update cannot store null). */
@@ -267,15 +267,14 @@ function readAppState(value: Record<string, unknown> | null): AppState {
 function agentLink(raw: unknown): AgentLink | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const link = raw as Record<string, unknown>;
-  const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-  return { chat: text(link.chat), name: text(link.name), at: typeof link.at === 'number' ? link.at : 0 };
+  return { chat: textOr(link, 'chat'), name: textOr(link, 'name'), at: numberIn(link, 'at') };
 }
 
 function readCaller(value: Record<string, unknown> | null): CallerEntry | null {
   const user = value ? textOr(value, 'u') : null;
   if (!value || !user) return null;
   const conversation = textOr(value, 'c');
-  return { user, conversation: conversation === '-' ? null : conversation, at: typeof value.at === 'number' ? value.at : 0, agent: callerAgent(value) };
+  return { user, conversation: conversation === '-' ? null : conversation, at: numberIn(value, 'at'), agent: callerAgent(value) };
 }
 
 function callerAgent(value: Record<string, unknown>): CallerEntry['agent'] {
