@@ -30,7 +30,7 @@ import { runScenarios } from './scenarios';
 import { searchRate } from './search';
 import { runSidebar } from './sidebar';
 import { runStream } from './stream';
-import { probe } from './throughput';
+import { probe, type Refusals } from './throughput';
 import { InProcessWorld } from './world';
 
 const ROOT = join(__dirname, '..', '..');
@@ -52,16 +52,17 @@ async function measure(options: BenchOptions, local: InProcessWorld, remote: Rem
     runStream(remote, { events: options.streamEvents, perHour: options.streamRate, seed: options.seed, background, transport }));
   const estimate = 3000 / Math.max(stream.perCall.requests, stream.perCall.dbOps, 0.5);
   const probeOptions = { hours: options.probeHours, windowMin: options.backlogWindowMin, drainLimitMin: options.drainLimitMin, seed: options.seed };
-  const search = await timed('6 throughput', () =>
-    searchRate((rate) => probe(local, rate, probeOptions), {
+  const searchFor = (refusals: Refusals) => timed('6 throughput (refusals: ' + refusals + ')', () =>
+    searchRate((rate) => probe(local, rate, Object.assign({ refusals }, probeOptions)), {
       low: estimate * 0.45, high: estimate * 0.9, resolution: Math.max(10, Math.round(estimate * options.resolutionShare)),
       floor: 10, ceiling: 20_000, maxProbes: options.maxProbes,
     }));
+  const throughput = { absorbed: await searchFor('absorbed'), strict: await searchFor('none'), probeHours: options.probeHours };
   const burst = await timed('7 burst of ' + options.burstCalls, () => runBurstSection(local, options.burstCalls, options.seed));
   const syncPerMinute = (700 / 60) * stream.perCall.requests + backgroundPerHourListing(background);
   const sidebar = await timed('8 sidebar', () => runSidebar(local, 700, syncPerMinute));
   const growth = await timed('9 growth', () => runGrowth(remote, new Twins(), options.growthReps, transport));
-  return { load, scenarios, stream, throughput: Object.assign(search, { probeHours: options.probeHours }), burst, sidebar, growth };
+  return { load, scenarios, stream, throughput, burst, sidebar, growth };
 }
 
 /** The reconciliation listing per minute (it shares the request budget). */

@@ -16,7 +16,8 @@ export interface BenchResults {
   load: LoadResult;
   scenarios: ScenarioSection;
   stream: StreamResult;
-  throughput: SearchResult<ProbeDetail> & { probeHours: number };
+  /** Section 6 under both readings of "exceeds no budget" (throughput.ts). */
+  throughput: { absorbed: SearchResult<ProbeDetail>; strict: SearchResult<ProbeDetail>; probeHours: number };
   burst: BurstResult;
   sidebar: SidebarResult;
   growth: GrowthPoint[];
@@ -54,7 +55,9 @@ export function targetsOf(r: Omit<BenchResults, 'targets' | 'meta'>): Target[] {
   add('4', 'handler CPU per event, p99', '< 5 ms', r.stream.cpu.handler.p99, 'ms', r.stream.cpu.handler.p99 < 5);
   add('5', 'evaluating server/server.js, median', '< 5 ms', r.load.evalMs, 'ms', r.load.evalMs < 5);
   add('5', 'cold start with the dependencies, median', '< 150 ms', r.load.coldStartMs, 'ms', r.load.coldStartMs < 150);
-  add('6', 'sustained throughput, note_timing immediate', '>= 700 calls/h', r.throughput.best, 'calls/h', r.throughput.best !== null && r.throughput.best >= 700);
+  const { absorbed, strict } = r.throughput;
+  add('6', 'sustained throughput, note_timing immediate, refusals absorbed', '>= 700 calls/h', absorbed.best, 'calls/h', absorbed.best !== null && absorbed.best >= 700);
+  add('6', 'the same with no operation ever refused', '>= 700 calls/h', strict.best, 'calls/h', strict.best !== null && strict.best >= 700);
   add('7', 'burst of ' + r.burst.calls + ': minutes to drain / lower bound', '<= 1.25', r.burst.ratio, '×', r.burst.ratio !== null && r.burst.ratio <= 1.25);
   return t;
 }
@@ -189,17 +192,23 @@ function loadTable(r: BenchResults): Table {
 
 function throughputTable(r: BenchResults): Table {
   const t = r.throughput;
-  const rows: Cell[][] = t.probes.map((p) => [p.rate, p.calls + ' (' + p.firstTime + ')', p.pass ? 'pass' : 'fail', p.reason, p.backlog.map((m) => num(m, 1)).join(' '), p.peakRequests + ' / ' + p.peakDbOps, num(p.realSeconds, 1)]);
+  const rowsOf = (reading: string, x: SearchResult<ProbeDetail>): Cell[][] =>
+    x.probes.map((p) => [reading, p.rate, p.calls + ' (' + p.firstTime + ')', p.pass ? 'pass' : 'fail', p.reason, p.backlog.map((m) => num(m, 1)).join(' '), p.peakRequests + ' / ' + p.peakDbOps, num(p.realSeconds, 1)]);
+  const best = (x: SearchResult<ProbeDetail>): string =>
+    (x.best === null ? 'none' : x.best + ' calls an hour') + (x.failedAt === null ? '' : ' (' + x.failedAt + ' failed)') + '; target >= 700: ' + mark(x.best !== null && x.best >= 700);
   return {
     title: '6. Sustained throughput (calls an hour, note_timing immediate)',
-    columns: ['rate', 'calls (first-time)', 'result', 'why', 'backlog per window', 'peak req / storage a minute', 'real s'],
-    rows,
+    columns: ['refusals', 'rate', 'calls (first-time)', 'result', 'why', 'backlog per window', 'peak req / storage a minute', 'real s'],
+    rows: rowsOf('absorbed', t.absorbed).concat(rowsOf('none', t.strict)),
     notes: [
-      'Highest rate that passed: ' + (t.best === null ? 'none' : t.best + ' calls an hour') + (t.failedAt === null ? '' : ' (' + t.failedAt + ' failed)') + '; target >= 700: ' + mark(t.best !== null && t.best >= 700) + '.',
+      'Highest rate that passed, refusals absorbed: ' + best(t.absorbed) + '.',
+      'Highest rate that passed, no operation ever refused: ' + best(t.strict) + '.',
       'Each probe: ' + num(t.probeHours, 2) + ' simulated hours of the standard mix (55% answered, half with CSAT; 20% missed; 10% voicemail; 5% abandoned; 10% outgoing; ~6 events a call;',
       '  30% first-time callers, more in the first 15 minutes), one Freshchat user with one conversation per caller, then a drain. It passes when every call has its notes exactly once (noteViolations),',
-      '  nothing was refused for the 50-a-minute budgets, the mean backlog (pending work) of a window is at most 1.25× + 2 the previous one, and it empties after the arrivals.',
-      'Search: bisection from a bracket around 3000 ÷ (requests or storage per call of the stream); a failing probe stops at its first refusal or a runaway backlog.',
+      '  the mean backlog (pending work) of a window is at most 1.25× + 2 the previous one, and it empties after the arrivals.',
+      '"absorbed": the average demand fits the 50-a-minute budgets (the issue\'s arithmetic: 50 ÷ cost per call); a random peak minute\'s refusals are allowed because the app queues',
+      '  the call and syncs it later, which the conditions above check. "none": not one operation refused for the budgets, even in a peak minute (it needs headroom over the average).',
+      'Search: bisection from a bracket around 3000 ÷ (requests or storage per call of the stream); a failing probe stops at its first refusal ("none") or a runaway backlog.',
     ],
   };
 }

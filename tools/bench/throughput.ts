@@ -1,9 +1,14 @@
 // Section 6: the sustained throughput. A probe runs the standard mix (mix.ts) at one rate for
 // simulated hours through the built app with the stand-ins in this process, then drains, and
 // passes when every call is synced completely (each expected note exactly once: sync-harness
-// noteViolations), nothing was refused for the 50-a-minute budgets, and the backlog (pending
-// work, test/support/pending-work.ts) did not grow from one window of the arrivals to the next
-// and emptied after they stopped. search.ts finds the highest rate that passes.
+// noteViolations) and the backlog (pending work, test/support/pending-work.ts) did not grow from
+// one window of the arrivals to the next and emptied after they stopped. search.ts finds the
+// highest rate that passes, under two readings of "exceeds no budget":
+// - `none`: no operation is ever refused for the 50-a-minute budgets, even in a random peak
+//   minute (arrivals are random, so this needs headroom well above the average);
+// - `absorbed`: the average demand fits the budgets (the issue's own arithmetic, 50 ÷ cost per
+//   call): a peak minute's refusals are allowed when the app absorbs them (the call is queued or
+//   put on an overflow schedule and synced later), which the other conditions check.
 import { buildCase } from '../../test/support/lifecycle-gen';
 import { pendingWork } from '../../test/support/pending-work';
 import { random } from '../../test/support/random';
@@ -23,7 +28,11 @@ export interface ProbeOptions {
   /** How long the backlog may take to empty after the arrivals. */
   drainLimitMin: number;
   seed: number;
+  /** Whether a refusal for the budget fails the probe (above). */
+  refusals: Refusals;
 }
+
+export type Refusals = 'none' | 'absorbed';
 
 export interface ProbeDetail extends ProbeResult {
   calls: number;
@@ -84,7 +93,8 @@ export async function probe(world: InProcessWorld, rate: number, options: ProbeO
     detail.realSeconds = (Date.now() - started) / 1000;
     return detail;
   };
-  // A failing probe ends early: at the first refusal, or once the backlog runs away.
+  // A failing probe ends early: at the first refusal (when none is allowed), or once the backlog runs away.
+  const strict = options.refusals === 'none';
   const abortAt = 50 + rate / 4;
   for (const item of built.timeline) {
     if (item.kind !== 'deliver') continue;
@@ -95,21 +105,22 @@ export async function probe(world: InProcessWorld, rate: number, options: ProbeO
     }
     await advanceTo(world, c, item.at, sink);
     sink(await deliver(world, c, item.event.payload));
-    if (detail.refused) return end('the budget refused ' + detail.refused + ' at ' + Math.round((c.clock.now() - first) / 60_000) + ' min');
+    if (strict && detail.refused) return end('the budget refused ' + detail.refused + ' at ' + Math.round((c.clock.now() - first) / 60_000) + ' min');
   }
   const lastArrival = c.clock.now();
   while (pendingWork(world.app).length > 0 && c.clock.now() - lastArrival < options.drainLimitMin * 60_000) {
     await advanceTo(world, c, c.clock.now() + 60_000, sink);
   }
-  if (detail.refused) return end('the budget refused ' + detail.refused + ' while draining');
+  if (strict && detail.refused) return end('the budget refused ' + detail.refused + ' while draining');
   if (pendingWork(world.app).length === 0) detail.drainedAfterMin = Math.round((c.clock.now() - lastArrival) / 60_000);
   const { violations, count } = noteViolations(world.app, built.calls);
   detail.lost = count.lost.length;
   detail.duplicated = count.duplicated.length;
   const done = end('');
-  if (done.refused) return end('the platform refused ' + done.refused + ' for the budget');
+  if (strict && done.refused) return end('the platform refused ' + done.refused + ' for the budget');
   if (violations.length) return end(violations.length + ' note problem(s): ' + (violations[0] as { detail: string }).detail.slice(0, 80));
   if (backlogGrows(done.backlog)) return end('backlog grew: ' + done.backlog.map((m) => m.toFixed(1)).join(' → '));
   if (detail.drainedAfterMin === null) return end('backlog did not empty within ' + options.drainLimitMin + ' min');
-  return end('all synced, drained ' + detail.drainedAfterMin + ' min after the last call', true);
+  const absorbed = detail.refused ? ', ' + detail.refused + ' refusal(s) absorbed' : '';
+  return end('all synced, drained ' + detail.drainedAfterMin + ' min after the last call' + absorbed, true);
 }
