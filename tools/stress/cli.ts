@@ -114,8 +114,21 @@ function explainCall(app: PropertyApp, results: InvocationResult[], label: strin
     for (const r of app.runtime.requests.filter((q) => q.url.indexOf(conversation) >= 0 || q.url.indexOf(id) >= 0)) console.log('   rq', time(r.at), r.method, r.url.replace(/^https?:[/][/][^/]+/, '').slice(0, 140), r.status);
     for (const o of app.runtime.scheduleOps.filter((x) => JSON.stringify(x).indexOf(id) >= 0)) console.log('   sc', time(o.at), JSON.stringify(o).slice(0, 160));
   }
-  const logs = results.flatMap((r) => r.logs).filter((l) => l.message.includes('call ' + id)).map((l) => time(l.at) + ' ' + l.message.slice(0, 300));
+  // Every invocation's lines (the runtime keeps them all; `results` holds the events' only).
+  const logs = (app.runtime.logs.length ? app.runtime.logs : results.flatMap((r) => r.logs)).filter((l) => l.message.includes('call ' + id)).map((l) => time(l.at) + ' ' + l.message.slice(0, 300));
   console.log(label, id, JSON.stringify(record), logs);
+}
+
+/** STRESS_TRACE=<call id>: the call's record each time it changes (after each event and minute). */
+function tracer(app: PropertyApp, id: string | undefined): () => void {
+  let last = '';
+  return () => {
+    if (!id) return;
+    const record = app.runtime.store('freshcaller').peek('call:' + id);
+    const text = JSON.stringify(record || null);
+    if (text !== last) console.log('   trace', new Date(app.clock.now()).toISOString().slice(11, 19), text.slice(0, 700));
+    last = text;
+  };
 }
 
 async function stress(options: Options): Promise<StressResult> {
@@ -130,8 +143,10 @@ async function stress(options: Options): Promise<StressResult> {
     seedFreshcaller(app, built);
     const feeder = faultFeeder(app, options.faultRate, rand);
     let maxSchedules = 0;
+    const trace = tracer(app, process.env.STRESS_TRACE);
     const sample = (): void => {
       maxSchedules = Math.max(maxSchedules, oneTimeSchedules(app));
+      trace();
     };
     const run = await runBurst(app, built, BURST_AT + options.limitHours * 3_600_000, { beforeStep: () => feeder.topUp(), afterStep: sample });
     const results = run.results;

@@ -5,6 +5,7 @@ import { ApiError } from '../clients/api-error';
 import { callSchema, type Call } from '../events/call-event';
 import type { SyncDeps } from '../sync/deps';
 import { outcome } from '../sync/outcome';
+import { notesWorkLeft } from '../sync/decide';
 import { runPipeline, type PipelineResult } from '../sync/pipeline';
 import { triageCallEvent } from '../sync/triage';
 import type { QueueItem } from '../state/store';
@@ -83,7 +84,24 @@ export async function afterRun(result: PipelineResult, callId: string, previous:
 /** A retry for a run that could not finish, or a permanent failure recorded for one that never will. */
 function laterWork(result: PipelineResult, callId: string, previous: QueueItem | null, deps: SyncDeps): Promise<string> | null {
   if (result.code === 'deferred' || result.code === 'busy') return retryPending(result, previous, deps.now()) ? null : retryLater(result, callId, previous, deps);
+  if (lookLeftNotes(result, previous)) return retryLater(result, callId, previous, deps);
   return unreadable(result, previous) ? giveUp(result, result.callId || callId, deps, 'the call cannot be read from Freshcaller: ') : null;
+}
+
+/**
+ * A look ran on the record alone and found notes to write or check (a run that died, or whose
+ * save was refused, left them uncertain): without the call it cannot, so a retry that reads the
+ * call takes over. Otherwise nothing would come back to the call (npm run stress lost one so).
+ */
+function lookLeftNotes(result: PipelineResult, previous: QueueItem | null): boolean {
+  // A look at a call with no record (v 0) has nothing to hand over.
+  return previous !== null && previous.kind === 'look' && result.record !== null && result.record.v > 0 && notesWorkLeft(result.record);
+}
+
+/** A retry keeps the kind of the item it retries, except a look with notes left: that becomes a retry. */
+function kindAfter(result: PipelineResult, previous: QueueItem | null): QueueItem['kind'] {
+  if (!previous || lookLeftNotes(result, previous)) return 'retry';
+  return previous.kind;
 }
 
 /** A queued call Freshcaller no longer has, or describes in a shape the app cannot read: for good. */
@@ -126,7 +144,7 @@ async function retryLater(result: PipelineResult, callId: string, previous: Queu
   // A budget spent (the platform's, or an API's 429) is back within the minute, or at its
   // Retry-After (result.retryAt): backing off further would only leave the next minutes idle.
   const due = Math.max(result.retryAt || now, now + waitBefore(result, attempts));
-  const item: QueueItem = { call: callId, kind: previous ? previous.kind : 'retry', due, attempts, since };
+  const item: QueueItem = { call: callId, kind: kindAfter(result, previous), due, attempts, since };
   return 'retry ' + (await enqueue(deps, item));
 }
 

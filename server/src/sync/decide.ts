@@ -126,6 +126,15 @@ export function waitsForEarlierWrite(record: CallRecord, now: number): boolean {
   return unsure && record.uncertainAt !== null && now - record.uncertainAt < UNCERTAIN_SETTLE_MS;
 }
 
+/**
+ * Work on the call's notes that only a run with the call itself can do (a look at the CSAT
+ * rating has the record alone): a note not yet written, or one to check before it is redone.
+ */
+export function notesWorkLeft(record: CallRecord): boolean {
+  const unsettled = record.status === 'pending' || record.status === 'retrying';
+  return unsettled && (record.summary === 'none' || notesUncertain(record) || record.uncertain.length > 0);
+}
+
 export function notesUncertain(record: CallRecord): boolean {
   return record.uncertain.indexOf('summary') >= 0 || record.uncertain.indexOf('conversation') >= 0 || record.uncertainFollowUps.length > 0;
 }

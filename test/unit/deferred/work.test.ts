@@ -98,11 +98,36 @@ describe('afterRun: retries', () => {
     expect(queued(deps)).toHaveLength(1);
   });
 
+  const waitingCsat = { state: 'waiting' as const, rating: null, key: null, looks: 1, lookAt: NOW, conversationId: null };
+  const lookItem: QueueItem = { call: ANSWERED_ID, kind: 'look', due: NOW, attempts: 0, since: NOW };
+  const kindQueued = (deps: ReturnType<typeof syncDepsFor>): string => Object.values(queued(deps)[0]!.value as Record<string, { k: string }>)[0]!.k;
+
   test('a retry keeps the kind of the item that ran (a late look stays a look)', async () => {
     const deps = syncDepsFor();
-    const previous: QueueItem = { call: ANSWERED_ID, kind: 'look', due: NOW, attempts: 0, since: NOW };
-    await afterRun(result({ code: 'deferred', failure: DEFERRED, record: recordWith({ v: 3, csat: { state: 'waiting', rating: null, key: null, looks: 1, lookAt: NOW, conversationId: null } }) }), ANSWERED_ID, previous, deps);
-    expect(Object.values(queued(deps)[0]!.value as Record<string, { k: string }>)[0]!.k).toBe('l');
+    const record = recordWith({ v: 3, status: 'retrying', summary: 'written', csat: waitingCsat });
+    await afterRun(result({ code: 'deferred', failure: DEFERRED, record }), ANSWERED_ID, lookItem, deps);
+    expect(kindQueued(deps)).toBe('l');
+  });
+
+  test('a look that found notes to check (a run died under it) hands them to a retry that reads the call', async () => {
+    const deps = syncDepsFor();
+    const record = recordWith({ v: 3, status: 'pending', summary: 'none', uncertain: ['summary'], uncertainAt: NOW - 10 * MINUTE, csat: Object.assign({}, waitingCsat, { state: 'gave_up' as const }) });
+    await expect(afterRun(result({ code: 'recorded', record }), ANSWERED_ID, lookItem, deps)).resolves.toEqual(['retry queued']);
+    expect(kindQueued(deps)).toBe('r');
+  });
+
+  test('a look deferred with a note still unwritten is retried as a retry, not as a look', async () => {
+    const deps = syncDepsFor();
+    const record = recordWith({ v: 3, status: 'retrying', summary: 'none', csat: waitingCsat });
+    await afterRun(result({ code: 'deferred', failure: DEFERRED, record }), ANSWERED_ID, lookItem, deps);
+    expect(kindQueued(deps)).toBe('r');
+  });
+
+  test('a look that leaves nothing but the rating does not queue a retry', async () => {
+    const deps = syncDepsFor();
+    const record = recordWith({ v: 3, status: 'synced', summary: 'written', csat: Object.assign({}, waitingCsat, { state: 'gave_up' as const }) });
+    await afterRun(result({ code: 'recorded', record }), ANSWERED_ID, lookItem, deps);
+    expect(queued(deps)).toEqual([]);
   });
 
   test.each(['synced', 'recorded', 'nothing', 'unlinked', 'failed', 'skipped'] as const)('a run that ended %s is not retried', async (code) => {
@@ -174,7 +199,7 @@ describe('afterRun: retries', () => {
 });
 
 describe('afterRun: the CSAT look, the settled index, the recurring drain', () => {
-  const waiting = (lookAt: number): CallRecord => recordWith({ v: 2, outcome: 'answered', csat: { state: 'waiting', rating: null, key: null, looks: 1, lookAt, conversationId: null } });
+  const waiting = (lookAt: number): CallRecord => recordWith({ v: 2, outcome: 'answered', summary: 'written', csat: { state: 'waiting', rating: null, key: null, looks: 1, lookAt, conversationId: null } });
 
   test('the caller still in the survey: a look is queued for when it is due', async () => {
     const deps = syncDepsFor();
