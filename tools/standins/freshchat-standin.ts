@@ -120,6 +120,10 @@ export class FreshchatStandin extends StandinServer {
     return this.store.addConversation(conversation);
   }
 
+  removeConversation(id: string): boolean {
+    return this.store.removeConversation(id);
+  }
+
   addMessage(conversationId: string, message: MessageInput): FreshchatMessage {
     return this.store.addMessage(conversationId, message);
   }

@@ -217,6 +217,14 @@ export class FreshchatStore {
     return user;
   }
 
+  /** Deletes a conversation and its messages, as an agent deleting it in Freshchat; false if there is none. */
+  removeConversation(id: string): boolean {
+    const before = this.data.conversations.length;
+    this.data.conversations = this.data.conversations.filter((c) => c.conversation_id !== id);
+    delete this.data.messages[id];
+    return this.data.conversations.length < before;
+  }
+
   addConversation(input: ConversationInput): FreshchatConversation {
     const channel = input.channel_id || (this.data.channels[0] ? this.data.channels[0].id : undefined);
     if (!channel) throw new Error('addConversation: no channel_id given and no channel seeded');

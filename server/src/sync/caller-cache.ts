@@ -9,8 +9,9 @@ import type { CallRecord } from './record';
 
 /**
  * The conversation chosen for a caller is used again for this long without listing the user's
- * conversations (one request, the conversation itself, checks it still exists and is theirs).
- * After it, the user id is still used, and the user's conversations are listed again.
+ * conversations: an answered call writes to it at once (the write's answer shows it is still
+ * there), any other call reads it first (one request: it still exists and is theirs, and its
+ * status). After it, the user id is still used, and the user's conversations are listed again.
  */
 export const CONVERSATION_FRESH_MS = 2 * 3600000;
 

@@ -4,7 +4,9 @@
 // recent conversation); that user's most recent conversation that is not resolved, else their
 // most recent one; else a new conversation when allowed; else unlinked. Remembers why.
 // A caller remembered from an earlier call (caller-cache.ts) skips the phone lookup, and within
-// CONVERSATION_FRESH_MS the listing too; what was remembered is checked before it is used.
+// CONVERSATION_FRESH_MS the listing too; what was remembered is checked before it is used: by a
+// read, or, when the conversation's status cannot matter, by the first write's answer
+// (pipeline.ts looks the caller up again when that write is refused).
 import type { ChatConversation, FreshchatApi } from '../clients/freshchat';
 import { maskedNumber, phoneVariants, type VariantKind } from '../domain/phone';
 import type { PhoneNumber } from '../domain/types';
@@ -17,6 +19,8 @@ const MAX_CONVERSATIONS_CHECKED = 3;
 
 export type ConversationChoice =
   | { kind: 'existing'; conversation: ChatConversation; userId: string; reason: string; ambiguous: boolean; sharedBy: number }
+  /** The caller's remembered conversation, used without reading it: its status cannot change what this call writes. */
+  | { kind: 'remembered'; conversationId: string; userId: string; reason: string }
   | { kind: 'create'; userId: string | null; reason: string }
   | { kind: 'none'; reason: string };
 
@@ -26,6 +30,12 @@ export interface LookupHints {
   /** The form this account's numbers matched in last. */
   variant: string | null;
   now: number;
+  /**
+   * What the call writes depends on the conversation's status (a missed call reopens a resolved
+   * one). When it does not (an answered call resolves either way), a fresh remembered
+   * conversation is not read: the first write's answer shows whether it still exists.
+   */
+  statusNeeded: boolean;
 }
 
 export interface Lookup {
@@ -39,21 +49,24 @@ export interface Lookup {
 export async function chooseConversation(chat: FreshchatApi, phone: PhoneNumber | null, mayCreate: boolean, hints: LookupHints): Promise<Lookup> {
   if (!phone) return { choice: { kind: 'none', reason: 'the caller has no usable phone number' }, listed: false, variant: null };
   const masked = maskedNumber(phone, null);
-  const remembered = hints.remembered ? await fromRemembered(chat, hints.remembered, masked, mayCreate, hints.now) : null;
+  const remembered = hints.remembered ? await fromRemembered(chat, hints.remembered, masked, mayCreate, hints) : null;
   if (remembered) return remembered;
   const found = await findUsers(chat, phone, hints.variant);
   return { choice: await chooseByPhone(chat, found.users, masked, mayCreate), listed: true, variant: found.variant };
 }
 
 /**
- * A remembered caller: their conversation, when it is fresh and Freshchat still has it for
- * them; else their user's conversations listed again. null: what was remembered is gone (the
- * conversation or the user), so the number is looked up again.
+ * A remembered caller: their conversation, when it is fresh (unread when its status is not
+ * needed, else read to check Freshchat still has it for them); else their user's conversations
+ * listed again. null: what was remembered is gone (the conversation or the user), so the number
+ * is looked up again.
  */
-async function fromRemembered(chat: FreshchatApi, entry: CallerEntry, masked: string, mayCreate: boolean, now: number): Promise<Lookup | null> {
+async function fromRemembered(chat: FreshchatApi, entry: CallerEntry, masked: string, mayCreate: boolean, hints: LookupHints): Promise<Lookup | null> {
   const who = 'caller ' + masked + ' remembered from an earlier call';
-  if (conversationFresh(entry, now)) {
-    const conversation = await chat.getConversation(entry.conversation as string);
+  if (conversationFresh(entry, hints.now)) {
+    const conversationId = entry.conversation as string;
+    if (!hints.statusNeeded) return { choice: { kind: 'remembered', conversationId, userId: entry.user, reason: who + '; their conversation' }, listed: false, variant: null };
+    const conversation = await chat.getConversation(conversationId);
     if (!conversation || !belongsTo(conversation, entry.user)) return null;
     const choice: ConversationChoice = { kind: 'existing', conversation, userId: entry.user, ambiguous: false, sharedBy: 1, reason: who + '; their conversation' };
     return { choice, listed: false, variant: null };

@@ -220,6 +220,15 @@ export function resolveDue(record: CallRecord, d: Decision): boolean {
   return d.settings.resolvePolicy === 'answered' && record.outcome === 'answered' && record.resolution === 'none' && record.uncertain.indexOf('resolve') < 0;
 }
 
+/**
+ * Whether what the call writes can depend on its conversation's status: a missed, voicemail or
+ * abandoned call reopens a resolved one, and a live call's outcome is not known yet; an answered
+ * call resolves the conversation whatever its status was.
+ */
+export function statusMatters(record: CallRecord): boolean {
+  return record.outcome !== 'answered';
+}
+
 /** Missed, voicemail and abandoned calls reopen a resolved conversation, once. */
 function reopenDue(state: RunState): boolean {
   const record = state.record;

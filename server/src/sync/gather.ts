@@ -6,7 +6,7 @@ import { ApiError } from '../clients/api-error';
 import { parseIdentifyingLine } from '../domain/render-note';
 import { callerPhone } from './call-input';
 import { chooseConversation, type Lookup } from './choose-conversation';
-import { followUpsOwed, planWrites, type Decision, type ReadStep, type RunState } from './decide';
+import { followUpsOwed, planWrites, statusMatters, type Decision, type ReadStep, type RunState } from './decide';
 import type { SyncDeps } from './deps';
 import { authorFrom, linkFresh, resolveAuthor } from './author';
 import { applyCsatRead, applyLink, applyMovedCheck, applyStatusRead, applyVerification, type Author } from './transitions';
@@ -24,10 +24,14 @@ export interface RunReads {
   variant: string | null;
   /** The call's agent and their Freshchat match, as this run used them: the caller's entry keeps it. */
   agent: CallerEntry['agent'];
+  /** The remembered conversation the link took without reading it (choose-conversation.ts), until a write proves it. */
+  unread: string | null;
+  /** That conversation refused the first write: the link is looked up again without the caller's entry. */
+  rememberedGone: boolean;
 }
 
 export function noReads(): RunReads {
-  return { app: null, caller: null, listedAt: null, variant: null, agent: null };
+  return { app: null, caller: null, listedAt: null, variant: null, agent: null, unread: null, rememberedGone: false };
 }
 
 /** What the writes need beyond the record, found while gathering. */
@@ -58,9 +62,12 @@ type Reader = (state: RunState, read: ReadStep, d: Decision, deps: SyncDeps, see
 const READS: Record<ReadStep['kind'], Reader> = {
   link: async (state, read, d, deps, seen) => {
     const phone = d.input.call ? callerPhone(d.input.call) : null;
-    const remembered = phone ? await readCaller(deps, callerKey(phone, deps.settings.callerSalt), seen) : null;
+    const entry = phone ? await readCaller(deps, callerKey(phone, deps.settings.callerSalt), seen) : null;
+    // After the remembered conversation refused the first write, the caller is looked up afresh.
+    const remembered = seen.rememberedGone ? null : entry;
     const app = await appForLookup(deps, d, seen, remembered);
-    const lookup = await chooseConversation(deps.chat, phone, read.kind === 'link' && read.mayCreate, { remembered, variant: app ? app.cache.variant : null, now: d.now });
+    const hints = { remembered, variant: app ? app.cache.variant : null, now: d.now, statusNeeded: statusMatters(state.record) };
+    const lookup = await chooseConversation(deps.chat, phone, read.kind === 'link' && read.mayCreate, hints);
     noteLookup(seen, lookup, app, d.now);
     return asked(applyLink(state.record, lookup.choice));
   },
@@ -144,6 +151,7 @@ function appForLookup(deps: SyncDeps, d: Decision, seen: RunReads, remembered: C
 
 /** What the save will learn from the lookup: when the user's conversations were listed, a new usual number form. */
 function noteLookup(seen: RunReads, lookup: Lookup, app: AppState | null, now: number): void {
+  seen.unread = lookup.choice.kind === 'remembered' ? lookup.choice.conversationId : null;
   if (lookup.listed) seen.listedAt = now;
   if (lookup.variant && app && lookup.variant !== app.cache.variant) seen.variant = lookup.variant;
 }

@@ -12,7 +12,7 @@ import { gather, gatherAuthor, noReads, type Gathered, type RunReads } from './g
 import type { RunCode, RunOutcome } from './outcome';
 import { emptyCallRecord, type CallRecord, type RecordFailure } from './record';
 import { Busy, WRITES } from './run-steps';
-import { absorbCall, applyDeadRun, applyRelink, applyRetry, applyWrite, applyWriteFailure, finishRun, isSettled, type FailureInfo } from './transitions';
+import { absorbCall, applyDeadRun, applyRelink, applyRememberedGone, applyRetry, applyWrite, applyWriteFailure, finishRun, isSettled, type FailureInfo } from './transitions';
 
 /** A claim younger than this may belong to a run still going (an invocation lasts at most 20-40 s). */
 const LIVE_CLAIM_MS = 60000;
@@ -63,6 +63,8 @@ interface Attempt {
   failure: FailureInfo | null;
   retryAfterSeconds: number | null;
   busy: string | null;
+  /** The write under way (null: still gathering). */
+  step: WriteStep | null;
 }
 
 export async function runPipeline(input: CallInput, deps: SyncDeps, options: PipelineOptions = {}): Promise<PipelineResult> {
@@ -126,25 +128,57 @@ async function recordGiveUp(stored: StoredRecord | null, failure: FailureInfo, d
 }
 
 async function attemptSteps(start: RunState, d: Decision, deps: SyncDeps): Promise<Attempt> {
-  const attempt: Attempt = { state: start, done: [], seen: noReads(), gathered: null, failure: null, retryAfterSeconds: null, busy: null };
+  const attempt: Attempt = { state: start, done: [], seen: noReads(), gathered: null, failure: null, retryAfterSeconds: null, busy: null, step: null };
   if (waitsForEarlierWrite(start.record, d.now)) return Object.assign(attempt, { busy: 'an earlier write may still land; checked again later' });
-  let step: WriteStep | null = null;
   try {
-    attempt.state = await gather(attempt.state, planReads(attempt.state, d), d, deps, attempt.done, attempt.seen);
-    // A read can make another possible: the link just found lets a possibly written note be checked now.
-    const more = planReads(attempt.state, d).filter((read) => attempt.done.indexOf(read.kind) < 0);
-    if (more.length) attempt.state = await gather(attempt.state, more, d, deps, attempt.done, attempt.seen);
-    const gathered = await gatherAuthor(attempt.state, d, deps, attempt.seen);
-    attempt.gathered = gathered;
-    for (const next of planWrites(attempt.state, d)) {
-      step = next;
-      const result = await WRITES[next.kind](next, { input: d.input, record: attempt.state.record, gathered, deps });
-      attempt.state = applyWrite(attempt.state, next, result, d.input, deps.settings, d.now);
-      attempt.done.push(next.kind);
-    }
+    await gatherAndWrite(attempt, d, deps);
   } catch (err) {
-    catchStepFailure(attempt, err, step, d.now);
+    if (!rememberedRefused(attempt, err)) return failedWith(attempt, err, d.now);
+    // The caller's remembered conversation, linked unread, refused the first write: nothing was
+    // written, and the caller is looked up afresh (docs/architecture.md "Remembering callers").
+    attempt.state = { record: applyRememberedGone(attempt.state.record), conversationStatus: null };
+    attempt.seen.rememberedGone = true;
+    attempt.seen.unread = null;
+    try {
+      await gatherAndWrite(attempt, d, deps);
+    } catch (again) {
+      return failedWith(attempt, again, d.now);
+    }
   }
+  return attempt;
+}
+
+async function gatherAndWrite(attempt: Attempt, d: Decision, deps: SyncDeps): Promise<void> {
+  attempt.step = null;
+  attempt.state = await gather(attempt.state, planReads(attempt.state, d), d, deps, attempt.done, attempt.seen);
+  // A read can make another possible: the link just found lets a possibly written note be checked now.
+  const more = planReads(attempt.state, d).filter((read) => attempt.done.indexOf(read.kind) < 0);
+  if (more.length) attempt.state = await gather(attempt.state, more, d, deps, attempt.done, attempt.seen);
+  const gathered = await gatherAuthor(attempt.state, d, deps, attempt.seen);
+  attempt.gathered = gathered;
+  for (const next of planWrites(attempt.state, d)) {
+    attempt.step = next;
+    const result = await WRITES[next.kind](next, { input: d.input, record: attempt.state.record, gathered, deps });
+    attempt.state = applyWrite(attempt.state, next, result, d.input, deps.settings, d.now);
+    attempt.done.push(next.kind);
+    // A write went through: the conversation is there.
+    attempt.seen.unread = null;
+  }
+}
+
+/**
+ * The first write to a conversation linked unread from the caller's entry was refused as not
+ * found or invalid: the conversation may be gone (the reference does not say which of the two a
+ * deleted conversation answers), so the stricter reading takes both.
+ */
+function rememberedRefused(attempt: Attempt, err: unknown): boolean {
+  const unread = attempt.seen.unread;
+  if (!(err instanceof ApiError) || unread === null || attempt.step === null) return false;
+  return (err.code === 'not_found' || err.code === 'invalid') && attempt.state.record.link.conversationId === unread;
+}
+
+function failedWith(attempt: Attempt, err: unknown, now: number): Attempt {
+  catchStepFailure(attempt, err, attempt.step, now);
   return attempt;
 }
 
@@ -168,7 +202,7 @@ function catchStepFailure(attempt: Attempt, err: unknown, step: WriteStep | null
 }
 
 function failedAttempt(state: RunState, failure: FailureInfo): Attempt {
-  return { state, done: [], seen: noReads(), gathered: null, failure, retryAfterSeconds: null, busy: null };
+  return { state, done: [], seen: noReads(), gathered: null, failure, retryAfterSeconds: null, busy: null, step: null };
 }
 
 async function save(attempt: Attempt, d: Decision, deps: SyncDeps, before: CallRecord): Promise<PipelineResult> {

@@ -68,6 +68,10 @@ export function applyLink(record: CallRecord, choice: ConversationChoice): RunSt
     next.link = { state: 'linked', conversationId: choice.conversation.id, userId, reason: choice.reason, ambiguous: choice.ambiguous, sharedBy: choice.sharedBy, by: 'app' };
     return { record: next, conversationStatus: choice.conversation.status };
   }
+  if (choice.kind === 'remembered') {
+    next.link = { state: 'linked', conversationId: choice.conversationId, userId, reason: choice.reason, ambiguous: false, sharedBy: 1, by: 'app' };
+    return { record: next, conversationStatus: null };
+  }
   if (choice.kind === 'create') next.link.state = 'to_create';
   // A live call (the card's preview) that finds no one is not settled as unlinked: once it ends,
   // an answered call or a voicemail may still create its conversation.
@@ -318,6 +322,17 @@ function csatFailed(record: CallRecord, failure: FailureInfo): CallRecord {
   if (failure.code === 'invalid') record.csat.state = 'refused';
   else if (CSAT_MAY_HAVE_ACTED.indexOf(failure.code) >= 0) record.csat.state = 'unconfirmed';
   return record;
+}
+
+/**
+ * The caller's remembered conversation, linked without reading it, refused the run's first write
+ * (gone, or not a conversation Freshchat will write to): nothing was written, and the run looks
+ * the caller up afresh.
+ */
+export function applyRememberedGone(record: CallRecord): CallRecord {
+  const next = copy(record);
+  next.link = { state: 'none', conversationId: null, userId: null, reason: 'the conversation remembered for the caller is not there; looking them up again', ambiguous: false, sharedBy: 0, by: null };
+  return next;
 }
 
 /** The conversation the app linked is gone: the call is linked again on the next run. */

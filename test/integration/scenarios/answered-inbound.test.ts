@@ -12,9 +12,11 @@ import {
   logCodes,
   pendingQueue,
   record,
+  renamed,
   replay,
   scheduleNames,
   SEED,
+  sequence,
   settledCalls,
   useReplayedSample,
   type LocalApp,
@@ -144,5 +146,31 @@ describe('scenario: an answered inbound call with a CSAT rating', () => {
     expect(logCodes(again.slice(4))).toEqual(['nothing', 'nothing']);
     expect(appNotes(app, jordanOpen, { callId: CALL })).toHaveLength(2);
     expect(csatPosts(app, jordanOpen)).toHaveLength(1);
+  });
+
+  test('Jordan calls again: the remembered conversation written to unread; once an agent deletes it, the next call is looked up afresh in the same run', async () => {
+    const second = await replay(app, renamed(sequence('answered-inbound'), { [CALL]: CALL + 1 }));
+    expect(logCodes(second.slice(4))).toEqual(['synced', 'synced']);
+    // An answered call resolves whatever the status: no read of the conversation, no phone lookup.
+    const templates = costOf(second[4]!).templates;
+    expect(templates).not.toContain('chatGetConversation');
+    expect(templates).not.toContain('chatFindUsersByPhone');
+    expect(appNotes(app, jordanOpen, { callId: CALL + 1, kind: 'summary' })).toHaveLength(1);
+    expect(record(app, CALL + 1).link).toMatchObject({ conversationId: jordanOpen, reason: expect.stringContaining('remembered from an earlier call') });
+
+    expect(app.standins.freshchat.removeConversation(jordanOpen)).toBe(true);
+    const third = await replay(app, renamed(sequence('answered-inbound'), { [CALL]: CALL + 2 }));
+    expect(logCodes(third.slice(4))).toEqual(['synced', 'synced']);
+    // The note to the deleted conversation was refused; the caller was looked up again and the note written once, in the other conversation.
+    const posts = third[4]!.requests.filter((r) => r.template === 'chatPostMessage');
+    expect(posts.map((r) => r.status)).toEqual([404, 200]);
+    expect(costOf(third[4]!).templates).toContain('chatFindUsersByPhone');
+    expect(record(app, CALL + 2)).toMatchObject({ status: 'synced', summary: 'written', failure: null, link: { state: 'linked', conversationId: jordanResolved } });
+    expect(appNotes(app, jordanResolved, { callId: CALL + 2, kind: 'summary' })).toHaveLength(1);
+
+    // What was found replaced the caller's entry: the next call goes straight there.
+    const fourth = await replay(app, renamed(sequence('answered-inbound'), { [CALL]: CALL + 3 }));
+    expect(fourth[4]!.requests.filter((r) => r.template === 'chatPostMessage').map((r) => r.status)).toEqual([200]);
+    expect(record(app, CALL + 3).link.conversationId).toBe(jordanResolved);
   });
 });

@@ -85,6 +85,13 @@ export class FakeFreshchat implements FreshchatApi {
     return this;
   }
 
+  /** Deletes a conversation, as an agent deleting it in Freshchat would. */
+  removeConversation(id: string): this {
+    this.conversations.delete(id);
+    this.userConversations.forEach((ids, user) => this.userConversations.set(user, ids.filter((c) => c !== id)));
+    return this;
+  }
+
   addAgent(agent: ChatAgent): this {
     this.agents.push(agent);
     return this;

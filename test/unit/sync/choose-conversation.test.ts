@@ -11,7 +11,7 @@ const PHONE = normalisePhone('+14155550123', '+14155550100') as PhoneNumber;
 const FULL_NUMBER_FORMS = ['+14155550123', '4155550123', '(415) 555-0123', '555-0123', '5550123'];
 
 async function choose(chat: FakeFreshchat, mayCreate = false, phone: PhoneNumber | null = PHONE): Promise<ConversationChoice> {
-  return (await chooseConversation(chat, phone, mayCreate, { remembered: null, variant: null, now: NOW })).choice;
+  return (await chooseConversation(chat, phone, mayCreate, { remembered: null, variant: null, now: NOW, statusNeeded: true })).choice;
 }
 
 function lookups(chat: FakeFreshchat): unknown[] {
@@ -194,7 +194,7 @@ describe('pickUser', () => {
 });
 
 describe('chooseConversation: a caller remembered from an earlier call', () => {
-  const hints = (remembered: CallerEntry | null, variant: string | null = null): LookupHints => ({ remembered, variant, now: NOW });
+  const hints = (remembered: CallerEntry | null, statusNeeded = true): LookupHints => ({ remembered, variant: null, now: NOW, statusNeeded });
   const fresh: CallerEntry = { user: 'u1', conversation: 'c1', at: NOW - 60 * 60000, agent: null };
 
   test('within the fresh window: one request, the conversation itself, and no phone lookup', async () => {
@@ -202,6 +202,20 @@ describe('chooseConversation: a caller remembered from an earlier call', () => {
     const lookup = await chooseConversation(chat, PHONE, true, hints(fresh));
     expect(lookup).toMatchObject({ choice: { kind: 'existing', conversation: { id: 'c1', status: 'resolved' }, userId: 'u1', ambiguous: false, sharedBy: 1 }, listed: false, variant: null });
     expect(chat.methods()).toEqual(['getConversation']);
+  });
+
+  test('within the fresh window, when the status cannot matter: the conversation taken unread, no request at all', async () => {
+    const chat = new FakeFreshchat().addUser('u1', '+14155550123').addConversation({ id: 'c1', userId: 'u1', status: 'resolved' });
+    const lookup = await chooseConversation(chat, PHONE, true, hints(fresh, false));
+    expect(lookup).toMatchObject({ choice: { kind: 'remembered', conversationId: 'c1', userId: 'u1' }, listed: false, variant: null });
+    expect(chat.methods()).toEqual([]);
+  });
+
+  test('past the fresh window the user\'s conversations are listed even when the status cannot matter', async () => {
+    const chat = new FakeFreshchat().addUser('u1', '+14155550123').addConversation({ id: 'c1', userId: 'u1', status: 'new' });
+    const old: CallerEntry = { user: 'u1', conversation: 'c1', at: NOW - CONVERSATION_FRESH_MS, agent: null };
+    const lookup = await chooseConversation(chat, PHONE, false, hints(old, false));
+    expect(lookup).toMatchObject({ choice: { kind: 'existing', conversation: { id: 'c1' } }, listed: true });
   });
 
   test('the remembered conversation gone: the number is looked up again, and a new choice made', async () => {
@@ -240,14 +254,14 @@ describe('chooseConversation: a caller remembered from an earlier call', () => {
 describe('chooseConversation: the account\'s usual number form first', () => {
   test('a user stored in national form is found at the first try once the account is known to use it', async () => {
     const chat = new FakeFreshchat().addUser('u1', '(415) 555-0123').addConversation({ id: 'c1', userId: 'u1', status: 'new' });
-    const lookup = await chooseConversation(chat, PHONE, false, { remembered: null, variant: 'national', now: NOW });
+    const lookup = await chooseConversation(chat, PHONE, false, { remembered: null, variant: 'national', now: NOW, statusNeeded: true });
     expect(lookup).toMatchObject({ choice: { kind: 'existing' }, variant: 'national' });
     expect(lookups(chat)).toEqual(['(415) 555-0123']);
   });
 
   test('a number stored in another form than the usual one is still found, and that form reported', async () => {
     const chat = new FakeFreshchat().addUser('u1', '+14155550123').addConversation({ id: 'c1', userId: 'u1', status: 'new' });
-    const lookup = await chooseConversation(chat, PHONE, false, { remembered: null, variant: 'national', now: NOW });
+    const lookup = await chooseConversation(chat, PHONE, false, { remembered: null, variant: 'national', now: NOW, statusNeeded: true });
     expect(lookup.variant).toBe('e164');
     expect(lookups(chat)).toEqual(['(415) 555-0123', '+14155550123']);
   });

@@ -79,7 +79,7 @@ describe('runPipeline: a first sync', () => {
     expect(deps.chat.notesIn('c1')).toHaveLength(1);
   });
 
-  test('a returning caller with the same agent: the remembered conversation checked with one request, the agent from the entry, nothing to save but the record', async () => {
+  test('a returning caller\'s answered call, same agent: the remembered conversation written to unread, the agent from the entry, nothing to save but the record', async () => {
     const deps = world();
     await runPipeline(input(), deps);
     const second = input({ rootId: '25847800', call: call((raw) => { raw.id = '25847800'; }) });
@@ -88,8 +88,56 @@ describe('runPipeline: a first sync', () => {
     deps.platform.calls.length = 0;
     const result = await runPipeline(second, nextInvocation(deps), { createFirst: true });
     expect(result.steps).toEqual(['link', 'read_csat', 'post_summary', 'resolve']);
-    expect(deps.chat.calls.slice(before).map((c) => c.method)).toEqual(['getConversation', 'postPrivateNote', 'setConversationStatus']);
+    // An answered call resolves whatever the status: the conversation is not read first.
+    expect(deps.chat.calls.slice(before).map((c) => c.method)).toEqual(['postPrivateNote', 'setConversationStatus']);
+    expect(deps.chat.notesIn('c1')).toHaveLength(2);
     expect(dbOps(deps)).toEqual(['set call:25847800', 'get cc:\u2026', 'set call:25847800']);
+  });
+
+  test('a returning caller\'s missed call: the remembered conversation is read, since a resolved one is reopened', async () => {
+    const deps = world();
+    await runPipeline(input(), deps);
+    const missed = input({ rootId: '25847810', outcome: 'missed', logType: 'missed', call: call((raw) => { raw.id = '25847810'; }) });
+    deps.platform.time += 60 * 60000;
+    const before = deps.chat.calls.length;
+    const result = await runPipeline(missed, nextInvocation(deps), { createFirst: true });
+    expect(result.steps).toEqual(['link', 'post_summary', 'reopen']);
+    expect(deps.chat.calls.slice(before).map((c) => c.method)).toEqual(['getConversation', 'postPrivateNote', 'setConversationStatus']);
+    expect(deps.chat.statusOf('c1')).toBe('reopened');
+  });
+
+  test.each([
+    ['deleted (404)', null],
+    ['refusing the note (400)', 400],
+  ])('the remembered conversation %s at the first write: looked up afresh in the same run, written once, the entry replaced', async (_what, status) => {
+    const deps = world();
+    await runPipeline(input(), deps);
+    if (status === null) deps.chat.removeConversation('c1');
+    else deps.chat.fail('postPrivateNote', chatError('postPrivateNote', status), 1);
+    deps.chat.addConversation({ id: 'c2', userId: 'u1', status: 'new', createdTime: '2026-11-02T09:00:00.000Z' });
+    const second = input({ rootId: '25847820', call: call((raw) => { raw.id = '25847820'; }) });
+    deps.platform.time += 60 * 60000;
+    const result = await runPipeline(second, nextInvocation(deps), { createFirst: true });
+    expect(result).toMatchObject({ code: 'synced', failure: null, steps: ['link', 'read_csat', 'link', 'post_summary', 'resolve'] });
+    const found = status === null ? 'c2' : (readCallRecord(deps.platform.store.get('call:25847820')).link.conversationId as string);
+    expect(readCallRecord(deps.platform.store.get('call:25847820'))).toMatchObject({ status: 'synced', summary: 'written', link: { state: 'linked', conversationId: found } });
+    expect(deps.chat.notesIn(found).filter((n) => n.text.includes('call 25847820'))).toHaveLength(1);
+    // The phone lookup ran, and the caller's entry now names what it found.
+    expect(deps.chat.methods()).toContain('findUsersByPhone');
+    const entries = [...deps.platform.store.entries()].filter(([k]) => k.startsWith('cc:'));
+    expect(entries.map(([, v]) => (v as { c?: string }).c)).toEqual([found]);
+  });
+
+  test('the fresh lookup refused too: the failure is recorded as usual, nothing written', async () => {
+    const deps = world();
+    await runPipeline(input(), deps);
+    deps.chat.fail('postPrivateNote', chatError('postPrivateNote', 400));
+    const second = input({ rootId: '25847830', call: call((raw) => { raw.id = '25847830'; }) });
+    deps.platform.time += 60 * 60000;
+    const result = await runPipeline(second, nextInvocation(deps), { createFirst: true });
+    expect(result).toMatchObject({ code: 'failed', failure: { code: 'invalid', permanent: true } });
+    expect(deps.chat.count('postPrivateNote')).toBe(3);
+    expect(readCallRecord(deps.platform.store.get('call:25847830'))).toMatchObject({ status: 'failed', summary: 'none' });
   });
 
   test('a returning caller with another agent: the agent cache is read for them; the entry is not rewritten for that alone', async () => {
