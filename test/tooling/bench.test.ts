@@ -109,8 +109,8 @@ function request(changes: Partial<RequestRecord>): RequestRecord {
 }
 
 function result(requests: RequestRecord[], dbOps: number, refusedDb = 0): InvocationResult {
-  const ops: DbOpRecord[] = Array.from({ length: dbOps }, () => ({ op: 'get', key: 'k', ok: true, at: 0 }));
-  const refused: DbOpRecord[] = Array.from({ length: refusedDb }, () => ({ op: 'set', key: 'k', ok: false, at: 0, error: { status: 429, message: 'budget' } }));
+  const ops: DbOpRecord[] = Array.from({ length: dbOps }, () => ({ op: 'get', key: 'call:26000010', ok: true, at: 0 }));
+  const refused: DbOpRecord[] = Array.from({ length: refusedDb }, () => ({ op: 'set', key: 'call:26000010', ok: false, at: 0, error: { status: 429, message: 'budget' } }));
   return { requests, dbOps: ops.concat(refused) } as unknown as InvocationResult;
 }
 
@@ -125,7 +125,9 @@ describe('adding up what invocations cost', () => {
     ]);
     expect(cost).toMatchObject({ requests: 4, writes: 2, dbOps: 3, listing: 1, refused: 2, invocations: 2 });
     expect(cost.byTemplate).toEqual({ post: 2, put: 1, callerGetCall: 1 });
-    expect(minus(cost, costOf([result([oneCall], 1)]))).toMatchObject({ requests: 3, dbOps: 2, invocations: 1, byTemplate: { post: 2, put: 1 } });
+    // Refused operations are not counted by kind.
+    expect(cost.byStorage).toEqual({ 'get call': 3 });
+    expect(minus(cost, costOf([result([oneCall], 1)]))).toMatchObject({ requests: 3, dbOps: 2, invocations: 1, byTemplate: { post: 2, put: 1 }, byStorage: { 'get call': 2 } });
   });
 
   test('sidebar openings a minute: the server-method budget or the requests left', () => {
@@ -167,6 +169,12 @@ describe('the calls the bench makes', () => {
 });
 
 describe('tables and JSON', () => {
+  test('the storage operations of the standard mix are shown per call, by operation and kind of key', () => {
+    const results = fakeResults([]);
+    const table = tablesOf(results).find((t) => t.title.startsWith('2b.'));
+    expect(table && table.rows.map((row) => row.slice(0, 2))).toEqual([['set call', '2.50'], ['get cc', '1'], ['update rc', '1']]);
+  });
+
   test('sustained throughput is judged under both readings of the budgets', () => {
     const results = fakeResults([]);
     const rows = results.targets.filter((t) => t.section === '6');
@@ -247,7 +255,7 @@ function fakeResults(rows: BenchResults['scenarios']['rows']): BenchResults {
     scenarios: { rows, background: { requests: 0, listing: 12, dbOps: 48, invocations: 12 } },
     stream: {
       rate: 120, calls: 10, firstTimeCalls: 3, events: 60, meaningfulEvents: 15, freeEvents: 45, simulatedHours: 1,
-      cost: { requests: 50, writes: 20, dbOps: 40, listing: 12, refused: 0, invocations: 70, byTemplate: {} },
+      cost: { requests: 50, writes: 20, dbOps: 40, listing: 12, refused: 0, invocations: 70, byTemplate: {}, byStorage: { 'set call': 25, 'get cc': 10, 'update rc': 10 } },
       free: { requests: 0, dbOps: 0 }, perCall: { requests: 5, dbOps: 4, events: 6 }, dbPerMeaningfulEvent: 2.5,
       transport: { requestUs: 500, dbOpUs: 50, rounds: 10 },
       cpu: { handler: figures, meaningfulHandler: figures, freeHandler: figures, withTransport: figures, total: figures, prepare: figures },

@@ -47,10 +47,17 @@ export interface Cost {
   invocations: number;
   /** Attempts per request template, the listing excluded. */
   byTemplate: Record<string, number>;
+  /** Storage operations by operation and kind of key (`get call`, `set lk`, `update rc`, ...), refusals excluded. */
+  byStorage: Record<string, number>;
 }
 
 export function emptyCost(): Cost {
-  return { requests: 0, writes: 0, dbOps: 0, listing: 0, refused: 0, invocations: 0, byTemplate: {} };
+  return { requests: 0, writes: 0, dbOps: 0, listing: 0, refused: 0, invocations: 0, byTemplate: {}, byStorage: {} };
+}
+
+/** `set call`, `get cc`: the operation and the key up to its first colon. */
+export function storageKind(op: { op: string; key: string }): string {
+  return op.op + ' ' + op.key.split(':')[0];
 }
 
 export function addResult(cost: Cost, result: InvocationResult): Cost {
@@ -66,8 +73,13 @@ export function addResult(cost: Cost, result: InvocationResult): Cost {
     if (r.attempts > 0 && (r.method === 'POST' || r.method === 'PUT')) cost.writes += 1;
   }
   for (const op of result.dbOps) {
-    if (!op.ok && op.error && op.error.status === 429) cost.refused += 1;
-    else cost.dbOps += 1;
+    if (!op.ok && op.error && op.error.status === 429) {
+      cost.refused += 1;
+      continue;
+    }
+    cost.dbOps += 1;
+    const kind = storageKind(op);
+    cost.byStorage[kind] = (cost.byStorage[kind] || 0) + 1;
   }
   return cost;
 }
@@ -78,11 +90,6 @@ export function costOf(results: InvocationResult[]): Cost {
 
 /** a − b, field by field (what a run cost beyond its twin). */
 export function minus(a: Cost, b: Cost): Cost {
-  const byTemplate: Record<string, number> = {};
-  for (const t of new Set(Object.keys(a.byTemplate).concat(Object.keys(b.byTemplate)))) {
-    const n = (a.byTemplate[t] || 0) - (b.byTemplate[t] || 0);
-    if (n !== 0) byTemplate[t] = n;
-  }
   return {
     requests: a.requests - b.requests,
     writes: a.writes - b.writes,
@@ -90,8 +97,19 @@ export function minus(a: Cost, b: Cost): Cost {
     listing: a.listing - b.listing,
     refused: a.refused - b.refused,
     invocations: a.invocations - b.invocations,
-    byTemplate,
+    byTemplate: minusCounts(a.byTemplate, b.byTemplate),
+    byStorage: minusCounts(a.byStorage, b.byStorage),
   };
+}
+
+/** a − b per name; names that come to 0 are left out. */
+function minusCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name of new Set(Object.keys(a).concat(Object.keys(b)))) {
+    const n = (a[name] || 0) - (b[name] || 0);
+    if (n !== 0) out[name] = n;
+  }
+  return out;
 }
 
 export function plus(a: Cost, b: Cost): Cost {

@@ -106,6 +106,36 @@ function whereTable(r: BenchResults): Table {
   };
 }
 
+/** What each kind of storage operation is for (docs/architecture.md "Storage"). */
+const STORAGE_PURPOSE: Record<string, string> = {
+  'set call': 'the record: created with the first run\'s claim in it, and saved by every run',
+  'get call': 'a run reads the record (a later event, the queue, a repeat)',
+  'set lk': 'a later run\'s claim (the store has no compare-and-set)',
+  'get lk': 'the claim a run found taken',
+  'get cc': 'the caller\'s entry, read by the link',
+  'set cc': 'a caller learned, or what was remembered changed',
+  'update rc': 'a settled call marked for reconciliation',
+  'get rc': 'reconciliation reads the index',
+  'get app': 'app:state: the agent map, the number form, the drain\'s head',
+  'update app': 'app:state: an agent learned, the drain\'s head moved',
+  'get q': 'the drain reads a queue slot',
+  'update q': 'a call queued or taken off the queue',
+  'set ph': 'the lock on creating a user for a number',
+};
+
+function storageWhereTable(r: BenchResults): Table {
+  const s = r.stream;
+  const rows: Cell[][] = Object.entries(s.cost.byStorage)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, n]) => [kind, num(n / s.calls), STORAGE_PURPOSE[kind] || '']);
+  return {
+    title: '2b. Where the storage operations go: the standard mix, per call',
+    columns: ['operation', 'per call', 'what for'],
+    rows,
+    notes: ['All operations of the section 4 stream (events and scheduled runs, the background included), divided by its ' + s.calls + ' calls; refusals are not counted.'],
+  };
+}
+
 function storageTable(r: BenchResults): Table {
   const key = (row: ScenarioRow): string => row.outcome + '|' + row.caller;
   const complete = new Map(r.scenarios.rows.filter((row) => row.noteTiming === 'complete').map((row) => [key(row), row]));
@@ -265,5 +295,5 @@ export function header(r: BenchResults): string[] {
 }
 
 export function tablesOf(r: BenchResults): Table[] {
-  return [requestsTable(r), whereTable(r), storageTable(r), freeTable(r), cpuTable(r), loadTable(r), throughputTable(r), burstTable(r), sidebarTable(r), growthTable(r)];
+  return [requestsTable(r), whereTable(r), storageTable(r), storageWhereTable(r), freeTable(r), cpuTable(r), loadTable(r), throughputTable(r), burstTable(r), sidebarTable(r), growthTable(r)];
 }
