@@ -97,6 +97,12 @@ export const callRecordSchema = looseObject({
     lookAt: number().nullable(),
     /** The conversation the rating was posted to: it stays there when the call is re-linked. */
     conversationId: text,
+    /**
+     * The summary in the call's conversation carries the rating (it was known when the summary
+     * was written): if posting it is refused later, it is in a note already. Absent in records
+     * written before it existed: false.
+     */
+    inSummary: boolean().optional(),
   }),
   transfers: array(transfer),
   uncertain: array(oneOf(UNCERTAIN_WRITES)),
@@ -129,7 +135,7 @@ export function emptyCallRecord(): CallRecord {
     notesFp: null,
     recordingFp: null,
     resolution: 'none',
-    csat: { state: 'unknown', rating: null, key: null, looks: 0, lookAt: null, conversationId: null },
+    csat: { state: 'unknown', rating: null, key: null, looks: 0, lookAt: null, conversationId: null, inSummary: false },
     transfers: [],
     uncertain: [],
     uncertainFollowUps: [],

@@ -3,13 +3,13 @@
 // pipeline calls these and nothing else changes a record.
 import { mapCsat } from '../domain/csat';
 import { fingerprint } from '../domain/fingerprint';
-import { followUpKey, holdsNotes, lineKeysOf } from '../domain/render-note';
+import { followUpKey, holdsNotes, lineKeysOf, NOTE_LABELS } from '../domain/render-note';
 import type { FollowUpItem, Settings } from '../domain/types';
 import type { Call } from '../events/call-event';
 import { durationOf, notesOf, recordingUrlOf, timeOf, type CallInput } from './call-input';
 import { CSAT_LOOK_DELAY_MS, csatForNote, csatLooksLeft, type RunState, type WriteStep } from './decide';
 import type { ConversationChoice } from './choose-conversation';
-import { MAX_WRITTEN, type CallRecord, type CallStatus, type RecordFailure, type TransferRecord, type UncertainWrite } from './record';
+import { MAX_WRITTEN, type CallRecord, type CallStatus, type CsatState, type RecordFailure, type TransferRecord, type UncertainWrite } from './record';
 
 /** An uncertain follow-up entry that covers every owed item. */
 export const ANY_FOLLOW_UP = 'any::';
@@ -126,6 +126,8 @@ function followUpFound(followUps: string[], item: FollowUpItem): boolean {
 
 function adoptSummary(record: CallRecord, input: CallInput, text: string, settings: Settings): CallRecord {
   const next = markSummaryWritten(record, input, null, settings);
+  // The summary found may have been written before the rating was known.
+  next.csat.inSummary = holdsRating(next, text);
   // Legs the found summary does not name are still owed as "Transferred to" follow-ups.
   next.transfers.forEach((t, i) => (t.written = (record.transfers[i] as TransferRecord).written || text.indexOf(t.agentName || 'another agent') >= 0));
   const call = input.call;
@@ -137,6 +139,11 @@ function adoptSummary(record: CallRecord, input: CallInput, text: string, settin
   return next;
 }
 
+/** Whether a summary's text carries the call's rating (its CSAT line). */
+function holdsRating(record: CallRecord, text: string): boolean {
+  return record.csat.rating !== null && text.indexOf('\n' + NOTE_LABELS.csat + ': ') >= 0;
+}
+
 export function applyStatusRead(state: RunState, status: string | null): RunState {
   const next = copy(state.record);
   const resolved = status === 'resolved';
@@ -144,7 +151,7 @@ export function applyStatusRead(state: RunState, status: string | null): RunStat
   // A missed call finds the conversation open: nothing to reopen, and that is settled.
   if (reopenSettledOpen(next, resolved)) next.resolution = 'kept_open';
   // Another call reopened the conversation before the rating came: Freshchat would refuse it, so it goes into a note.
-  if (status !== null && !resolved && next.csat.state === 'known' && next.resolution === 'resolved') next.csat.state = 'refused';
+  if (status !== null && !resolved && next.csat.state === 'known' && next.resolution === 'resolved') next.csat.state = refusedState(next);
   return { record: next, conversationStatus: status };
 }
 
@@ -233,6 +240,8 @@ function markSummaryWritten(record: CallRecord, input: CallInput, author: Author
   for (const t of next.transfers) t.written = true;
   // The summary carried the rating: with resolve_policy never that is where it stays.
   if (csatForNote(next, settings)) next.csat.state = 'noted';
+  // A rating the summary carried is in a note already, should posting it be refused later.
+  next.csat.inSummary = next.csat.rating !== null;
   return next;
 }
 
@@ -316,10 +325,15 @@ export function applyMovedCheck(record: CallRecord, found: boolean): CallRecord 
   return next;
 }
 
+/** A rating Freshchat will not take goes into a note, unless the summary carries it already. */
+function refusedState(record: CallRecord): CsatState {
+  return record.csat.inSummary === true ? 'noted' : 'refused';
+}
+
 function csatFailed(record: CallRecord, failure: FailureInfo): CallRecord {
   // Freshchat refuses a rating for a conversation that is not resolved (a later call reopened it):
   // the rating then goes into a note instead of being lost.
-  if (failure.code === 'invalid') record.csat.state = 'refused';
+  if (failure.code === 'invalid') record.csat.state = refusedState(record);
   else if (CSAT_MAY_HAVE_ACTED.indexOf(failure.code) >= 0) record.csat.state = 'unconfirmed';
   return record;
 }
@@ -407,6 +421,7 @@ export function applyRelink(record: CallRecord, target: { conversationId: string
 function forgetWrittenNotes(record: CallRecord): void {
   record.resolution = 'none';
   record.summary = 'none';
+  record.csat.inSummary = false;
   record.notesFp = null;
   record.recordingFp = null;
   for (const t of record.transfers) t.written = false;

@@ -19,7 +19,7 @@ function full(): CallRecord {
     notesFp: '0badf00d',
     recordingFp: 'cafe0123',
     resolution: 'resolved',
-    csat: { state: 'posted', rating: 4, key: 4, looks: 1, lookAt: null, conversationId: 'c0' },
+    csat: { state: 'posted', rating: 4, key: 4, looks: 1, lookAt: null, conversationId: 'c0', inSummary: false },
     transfers: [{ leg: '25847697', agentName: 'Dan', durationSeconds: 42, written: true }],
     uncertain: ['reopen'],
     uncertainFollowUps: ['notes:0badf00d:0badf00d'],

@@ -11,6 +11,7 @@ import {
   applyCsatRead,
   applyDeadRun,
   applyLink,
+  applyRelink,
   applyStatusRead,
   applyVerification,
   applyWrite,
@@ -293,6 +294,49 @@ describe('applyWrite', () => {
     start.record.csat = { state: 'known', rating: 4, key: 4, looks: 1, lookAt: null, conversationId: null };
     expect(applyWrite(start, { kind: 'post_summary' }, { author }, input(), NEVER, 1000).record.csat.state).toBe('noted');
     expect(applyWrite(start, { kind: 'post_summary' }, { author }, input(), ANSWERED, 1000).record.csat.state).toBe('known');
+  });
+
+  describe('a rating the summary carried is never written again when posting it is refused', () => {
+    const known = { state: 'known' as const, rating: 1, key: 1, looks: 1, lookAt: null, conversationId: null };
+    const summarised = (): CallRecord => {
+      const start = base();
+      start.record.csat = Object.assign({}, known);
+      return applyWrite(start, { kind: 'post_summary' }, { author }, input(), ANSWERED, 1000).record;
+    };
+
+    test('the summary written with the rating known carries it', () => {
+      expect(summarised().csat).toMatchObject({ state: 'known', inSummary: true });
+      expect(applyWrite(base(), { kind: 'post_summary' }, { author }, input(), ANSWERED, 1000).record.csat.inSummary).toBe(false);
+    });
+
+    test('another call reopened the conversation before the post: noted (it is in the summary), not refused', () => {
+      const before = Object.assign(summarised(), { resolution: 'resolved' as const });
+      expect(applyStatusRead({ record: before, conversationStatus: null }, 'reopened').record.csat.state).toBe('noted');
+      // A rating learned after the summary still goes into a note of its own.
+      const later = Object.assign(record({ link: LINKED, summary: 'written', resolution: 'resolved' }), { csat: Object.assign({}, known, { inSummary: false }) });
+      expect(applyStatusRead({ record: later, conversationStatus: null }, 'reopened').record.csat.state).toBe('refused');
+    });
+
+    test('Freshchat refuses the post (400): noted when the summary carries it', () => {
+      const before = Object.assign(summarised(), { resolution: 'resolved' as const });
+      expect(applyWriteFailure(before, { kind: 'post_csat' }, failure('invalid', 400), NOW).csat.state).toBe('noted');
+    });
+
+    test('a summary found by a check carries the rating only if its text has the CSAT line', () => {
+      const summary = (csat: { key: number; rating: number } | null): string => renderSummaryNote({
+        callId: ROOT, direction: 'incoming', outcome: 'answered', caller: null, callerRaw: null, maskCallerNumber: false, agentName: 'Ava Parker',
+        durationSeconds: 184, businessNumber: null, queueName: null, callNotes: null, recordingUrl: null, csat, transfers: [],
+      });
+      const withLine = summary({ key: 1, rating: 1 });
+      const before = (): CallRecord => record({ link: LINKED, uncertain: ['summary'], csat: Object.assign({}, known) });
+      expect(applyVerification(before(), input(), [{ kind: 'summary', text: withLine }], [], ANSWERED).csat.inSummary).toBe(true);
+      expect(applyVerification(before(), input(), [{ kind: 'summary', text: summary(null) }], [], ANSWERED).csat.inSummary).toBe(false);
+    });
+
+    test('a call re-linked elsewhere owes a new summary: the rating is no longer in one', () => {
+      const moved = applyRelink(Object.assign(summarised(), { summary: 'written' as const }), { conversationId: 'c2', userId: 'u1' });
+      expect(moved.csat.inSummary).toBe(false);
+    });
   });
 
   test('post_follow_up: each fact it carried is written', () => {
