@@ -31,16 +31,17 @@ export const EVENT_DRAIN: DrainLimits = { requests: 14, dbOps: 8, items: 2 };
  */
 const ITEM_COST = { requests: 8, dbOps: 6 };
 /**
- * The very first drain has no head yet: work queued since the first call (which created the
- * recurring schedule 5 minutes before it fires) sits at most this many slots back.
+ * With no head saved yet and no first slot known, a drain reads this many slots back: work
+ * queued in the minutes before it. It does not learn the head from that: older slots may hold
+ * work it did not read (an installation busy from its first minute saves no head for hours).
  */
 const FIRST_SCAN_SLOTS = 3;
 /** A backlog older than this is not scanned slot by slot: its slots are read from here on. */
 const MAX_SCAN_SLOTS = 24 * 12 + 1;
 
 export interface DrainReport {
-  /** The oldest slot that may still hold work, for `app:state`. */
-  head: number;
+  /** The oldest slot that may still hold work, for `app:state`; null: still not known. */
+  head: number | null;
   ran: number;
   left: number;
   /** The platform refused for budget: the drain stopped early. */
@@ -48,12 +49,18 @@ export interface DrainReport {
   codes: string[];
 }
 
-/** Drains from `head` (the oldest slot that may hold work); the caller saves the new head. */
-export async function drain(deps: SyncDeps, meter: Meter, limits: DrainLimits, head: number | null): Promise<DrainReport> {
+/**
+ * Drains from `head` (the oldest slot that may hold work), or with no head saved yet from
+ * `origin` (the recurring schedule's first slot); the caller saves the new head.
+ */
+export async function drain(deps: SyncDeps, meter: Meter, limits: DrainLimits, head: number | null, origin: number | null): Promise<DrainReport> {
   const now = deps.now();
   const current = slotOf(now);
   const report: DrainReport = { head: current, ran: 0, left: 0, throttled: false, codes: [] };
-  const stoppedAt = await scan(Math.max(head === null ? current - FIRST_SCAN_SLOTS : head, current - MAX_SCAN_SLOTS), current, deps, meter, limits, report);
+  const start = head !== null ? head : origin;
+  const stoppedAt = await scan(Math.max(start !== null ? start : current - FIRST_SCAN_SLOTS, current - MAX_SCAN_SLOTS), current, deps, meter, limits, report);
+  // Read from where no work could be older: what the scan found is the head. Else it is still not known.
+  if (start === null) report.head = null;
   if (report.left > 0 || stoppedAt <= current) await keepDraining(deps, now);
   return report;
 }

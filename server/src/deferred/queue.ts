@@ -140,11 +140,15 @@ export function kick(deps: QueueDeps, due: number): Promise<boolean> {
   return createOnce(deps.schedule, { name, data: { kind: 'drain' }, schedule_at: new Date(at).toISOString() });
 }
 
-/** The one recurring schedule: drains the queue and reconciles, every 5 minutes. */
+/**
+ * The one recurring schedule: drains the queue and reconciles, every 5 minutes. Its data names
+ * the slot the queue can first hold work in (`since`, a slot before the first call's): until a
+ * drain has saved the queue's head, the recurring drain scans from there (drain.ts).
+ */
 export function ensureRecurring(deps: QueueDeps): Promise<boolean> {
   return createOnce(deps.schedule, {
     name: RECURRING_NAME,
-    data: { kind: 'drain' },
+    data: { kind: 'drain', since: slotOf(deps.now()) - 1 },
     schedule_at: new Date(deps.now() + MIN_SCHEDULE_AHEAD_MS).toISOString(),
     repeat: { time_unit: 'minutes', frequency: DRAIN_EVERY_MINUTES },
   });

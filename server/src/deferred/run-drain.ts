@@ -11,7 +11,8 @@ import { reconcile } from './reconcile';
 import { afterRun, runItem } from './work';
 
 export type ScheduledWork =
-  | { kind: 'drain' }
+  /** `since`: the recurring drain's first slot (queue.ts ensureRecurring); null for a kick, or a recurring schedule made before it existed. */
+  | { kind: 'drain'; since: number | null }
   | { kind: 'calls'; calls: string[] }
   | { kind: 'note'; calls: string[] }
   | { kind: 'legacy'; call: string; look: boolean };
@@ -20,7 +21,7 @@ export type ScheduledWork =
 export function readScheduledWork(data: unknown): ScheduledWork | null {
   if (typeof data !== 'object' || data === null) return null;
   const value = data as Record<string, unknown>;
-  if (value.kind === 'drain') return { kind: 'drain' };
+  if (value.kind === 'drain') return { kind: 'drain', since: slotIn(value.since) };
   if (value.kind === 'calls' || value.kind === 'note') return Array.isArray(value.calls) ? { kind: value.kind, calls: value.calls.filter(isCallId) } : null;
   return readLegacyWork(value);
 }
@@ -29,6 +30,10 @@ export function readScheduledWork(data: unknown): ScheduledWork | null {
 function readLegacyWork(value: Record<string, unknown>): ScheduledWork | null {
   if (value.kind !== 'replay' && value.kind !== 'csat') return null;
   return isCallId(value.callId) ? { kind: 'legacy', call: value.callId, look: value.kind === 'csat' } : null;
+}
+
+function slotIn(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
 }
 
 function isCallId(value: unknown): value is string {
@@ -43,12 +48,17 @@ export async function runScheduledWork(work: ScheduledWork, deps: SyncDeps, mete
   // The budget ran out on the schedule's own calls: the queue and reconciliation wait for the next drain.
   if (ran.passed) return outcome(codeOf(ran.codes, 0), null, { detail: 'ran ' + ran.codes.length + ', ' + ran.passed });
   const state = (await deps.store.readAppState()).drain;
-  const report = await drain(deps, meter, SCHEDULED_DRAIN, state.head);
+  const report = await drain(deps, meter, SCHEDULED_DRAIN, state.head, originOf(work));
   const rec = await reconcile(deps, meter, SCHEDULED_DRAIN, state.reconciledTo);
   const next: DrainState = { head: report.head, reconciledTo: rec.reconciledTo, backlog: report.left };
   if (!sameDrain(next, state)) await deps.store.writeDrainState(next);
   const detail = 'ran ' + (report.ran + ran.codes.length) + ', left ' + report.left + (report.throttled ? ' (throttled)' : '') + '; reconciled ' + rec.report.listed + ' listed, ' + rec.report.synced + ' synced' + (rec.report.failure ? ' (listing stopped: ' + rec.report.failure + ')' : '');
   return outcome(codeOf(report.codes.concat(ran.codes), rec.report.synced), null, { detail });
+}
+
+/** Where a drain with no saved head starts: the recurring schedule's first slot. */
+function originOf(work: ScheduledWork): number | null {
+  return work.kind === 'drain' ? work.since : null;
 }
 
 /** The store keeps "none" as 0: a drain that changed nothing writes nothing. */
@@ -116,7 +126,7 @@ export async function takePendingWork(deps: SyncDeps, meter: Meter, share: Drain
   const state = app.drain;
   if (!state.backlog) return null;
   const limits: DrainLimits = { requests: meter.requests + share.requests, dbOps: meter.dbOps + share.dbOps, items: share.items };
-  const report = await drain(deps, meter, limits, state.head);
+  const report = await drain(deps, meter, limits, state.head, null);
   await deps.store.writeDrainState({ head: report.head, reconciledTo: state.reconciledTo, backlog: report.left });
   return report;
 }

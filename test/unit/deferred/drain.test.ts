@@ -30,7 +30,7 @@ describe('drain: order and what is due', () => {
     seedSlot(deps, CURRENT - 2, [{ call: '3', due: NOW - 9 * MINUTE }, { call: '1', due: NOW - 11 * MINUTE }]);
     seedSlot(deps, CURRENT - 1, [{ call: '5', due: NOW - 2 * MINUTE }, { call: '4', due: NOW - 4 * MINUTE }]);
     seedSlot(deps, CURRENT, [{ call: '6', due: NOW }]);
-    const report = await drain(deps, deps.meter, WIDE, CURRENT - 2);
+    const report = await drain(deps, deps.meter, WIDE, CURRENT - 2, null);
     expect(ran(deps)).toEqual(['1', '3', '4', '5', '6']);
     expect(report).toMatchObject({ ran: 5, left: 0, head: CURRENT, throttled: false });
   });
@@ -39,7 +39,7 @@ describe('drain: order and what is due', () => {
     const deps = syncDepsFor();
     seedSlot(deps, CURRENT - 1, [{ call: '1', due: NOW - MINUTE }]);
     seedSlot(deps, CURRENT, [{ call: '2', due: NOW + MINUTE }, { call: '3', due: NOW }]);
-    const report = await drain(deps, deps.meter, WIDE, CURRENT - 1);
+    const report = await drain(deps, deps.meter, WIDE, CURRENT - 1, null);
     expect(ran(deps)).toEqual(['1', '3']);
     expect(report).toMatchObject({ ran: 2, left: 1, head: CURRENT });
     expect(slotIds(deps, CURRENT)).toEqual(['2']);
@@ -47,28 +47,47 @@ describe('drain: order and what is due', () => {
 
   test('empty slots from the head on: the head moves to the current slot', async () => {
     const deps = syncDepsFor();
-    const report = await drain(deps, deps.meter, WIDE, CURRENT - 3);
+    const report = await drain(deps, deps.meter, WIDE, CURRENT - 3, null);
     expect(report).toEqual({ head: CURRENT, ran: 0, left: 0, throttled: false, codes: [] });
     expect(deps.platform.dbOps()).toEqual([3, 2, 1, 0].map((back) => 'get q:' + (CURRENT - back)));
     expect(deps.schedule.names()).toEqual([]);
   });
 
-  test('no head yet: the current slot and the three before it are read (work queued before the first drain)', async () => {
+  test('no head yet and no first slot: the current slot and the three before it are read, and the head stays unknown', async () => {
     const deps = syncDepsFor();
-    await drain(deps, deps.meter, WIDE, null);
-    expect(deps.platform.dbOps()).toEqual([3, 2, 1, 0].map((back) => 'get q:' + (CURRENT - back)));
+    seedSlot(deps, CURRENT - 1, [{ call: '1', due: NOW - MINUTE }]);
+    const report = await drain(deps, deps.meter, WIDE, null, null);
+    expect(deps.platform.dbOps().filter((op) => op.startsWith('get q:'))).toEqual([3, 2, 1, 0].map((back) => 'get q:' + (CURRENT - back)));
+    expect(report).toMatchObject({ ran: 1, head: null });
+  });
+
+  test('no head yet: the recurring drain reads from the first slot its schedule names, however old, and learns the head', async () => {
+    const deps = syncDepsFor();
+    // Work queued three hours ago, while every drain ran out of budget before saving a head.
+    seedSlot(deps, CURRENT - 36, [{ call: '1', due: NOW - 179 * MINUTE }]);
+    const report = await drain(deps, deps.meter, WIDE, null, CURRENT - 37);
+    expect(ran(deps)).toEqual(['1']);
+    expect(deps.platform.dbOps().filter((op) => op.startsWith('get q:'))[0]).toBe('get q:' + (CURRENT - 37));
+    expect(report).toMatchObject({ ran: 1, left: 0, head: CURRENT });
+  });
+
+  test('no head yet, the budget spent part way: the head is the first slot not read', async () => {
+    const deps = syncDepsFor();
+    seedSlot(deps, CURRENT - 36, [{ call: '1', due: NOW - 179 * MINUTE }, { call: '2', due: NOW - 178 * MINUTE }]);
+    const report = await drain(deps, deps.meter, Object.assign({}, WIDE, { items: 1 }), null, CURRENT - 37);
+    expect(report).toMatchObject({ ran: 1, left: 1, head: CURRENT - 36 });
   });
 
   test('a head older than a day is not scanned slot by slot', async () => {
     const deps = syncDepsFor();
-    await drain(deps, deps.meter, WIDE, CURRENT - 10000);
+    await drain(deps, deps.meter, WIDE, CURRENT - 10000, null);
     expect(deps.platform.dbOps()[0]).toBe('get q:' + (CURRENT - 24 * 12 - 1));
   });
 
   test('items an older version left with unreadable attributes do not stop the drain', async () => {
     const deps = syncDepsFor();
     deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW }, junk: 'x' });
-    await expect(drain(deps, deps.meter, WIDE, CURRENT)).resolves.toMatchObject({ ran: 1, left: 0 });
+    await expect(drain(deps, deps.meter, WIDE, CURRENT, null)).resolves.toMatchObject({ ran: 1, left: 0 });
   });
 });
 
@@ -76,7 +95,7 @@ describe('drain: an item leaves its slot only after its run', () => {
   test('the slot is read, each item runs, then the items that ran are removed', async () => {
     const deps = syncDepsFor();
     seedSlot(deps, CURRENT, [{ call: '1', due: NOW }, { call: '2', due: NOW + MINUTE }]);
-    await drain(deps, deps.meter, WIDE, CURRENT);
+    await drain(deps, deps.meter, WIDE, CURRENT, null);
     const calls = deps.platform.calls.filter((c) => c.api === 'db').map((c) => c.op + ' ' + JSON.stringify(c.args.slice(0, 3)));
     expect(calls.filter((c) => c.indexOf('q:') >= 0)).toEqual(['get ["q:' + CURRENT + '"]', 'update ["q:' + CURRENT + '","remove",["c1"]]']);
     // Call 1 is not in Freshcaller: after its item left the slot, that is recorded for good.
@@ -89,7 +108,7 @@ describe('drain: an item leaves its slot only after its run', () => {
     const deps = syncDepsFor();
     seedSlot(deps, CURRENT, [{ call: '1', due: NOW - MINUTE }, { call: '2', due: NOW }]);
     deps.caller.getCall = (id) => (String(id) === '2' ? Promise.reject(new TypeError('boom')) : Promise.resolve(null));
-    await expect(drain(deps, deps.meter, WIDE, CURRENT)).rejects.toThrow('boom');
+    await expect(drain(deps, deps.meter, WIDE, CURRENT, null)).rejects.toThrow('boom');
     expect(slotIds(deps, CURRENT)).toEqual(['1', '2']);
   });
 
@@ -99,7 +118,7 @@ describe('drain: an item leaves its slot only after its run', () => {
     deps.platform.time = CURRENT * SLOT_MS + MINUTE;
     seedSlot(deps, CURRENT, [{ call: ANSWERED_ID, due: deps.platform.time }]);
     deps.caller.fail('getCall', callerError('getCall', 504));
-    const report = await drain(deps, deps.meter, WIDE, CURRENT);
+    const report = await drain(deps, deps.meter, WIDE, CURRENT, null);
     expect(report.codes).toEqual(['deferred']);
     // attempt 2: two minutes later, still in this slot
     expect(deps.platform.store.get('q:' + CURRENT)).toEqual({ c25847696: { i: ANSWERED_ID, k: 'r', d: deps.platform.time + 2 * MINUTE, n: 2, s: deps.platform.time } });
@@ -108,7 +127,7 @@ describe('drain: an item leaves its slot only after its run', () => {
   test('an item that synced is gone from the queue', async () => {
     const deps = answeredWorld(syncDepsFor());
     seedSlot(deps, CURRENT, [{ call: ANSWERED_ID, due: NOW }]);
-    const report = await drain(deps, deps.meter, WIDE, CURRENT);
+    const report = await drain(deps, deps.meter, WIDE, CURRENT, null);
     expect(report.codes).toEqual(['synced']);
     expect(slotIds(deps, CURRENT)).toEqual([]);
   });
@@ -123,7 +142,7 @@ describe('drain: budgets', () => {
   test('at most `items` items; the rest stay and the head stays where they are', async () => {
     const deps = syncDepsFor();
     fiveDue(deps);
-    const report = await drain(deps, deps.meter, { requests: 1000, dbOps: 1000, items: 2 }, CURRENT - 1);
+    const report = await drain(deps, deps.meter, { requests: 1000, dbOps: 1000, items: 2 }, CURRENT - 1, null);
     expect(ran(deps)).toEqual(['1', '2']);
     expect(report).toMatchObject({ ran: 2, left: 1, head: CURRENT - 1 });
     // slots after where it stopped were not read
@@ -135,7 +154,7 @@ describe('drain: budgets', () => {
     const deps = syncDepsFor();
     fiveDue(deps);
     // each of these runs costs one request (the call is not in Freshcaller): 0, 1, 2 fit under 10 - ITEM_COST (8)
-    const report = await drain(deps, deps.meter, { requests: 10, dbOps: 1000, items: 100 }, CURRENT - 1);
+    const report = await drain(deps, deps.meter, { requests: 10, dbOps: 1000, items: 100 }, CURRENT - 1, null);
     expect(report.ran).toBe(3);
     expect(deps.meter.requests).toBe(3);
   });
@@ -143,7 +162,7 @@ describe('drain: budgets', () => {
   test('an item that might not fit in the storage operations left is not started', async () => {
     const deps = syncDepsFor();
     fiveDue(deps);
-    const report = await drain(deps, deps.meter, { requests: 1000, dbOps: 6, items: 100 }, CURRENT - 1);
+    const report = await drain(deps, deps.meter, { requests: 1000, dbOps: 6, items: 100 }, CURRENT - 1, null);
     // the slot read took one operation: 1 + 6 > 6
     expect(report.ran).toBe(0);
     expect(report.head).toBe(CURRENT - 1);
@@ -153,7 +172,7 @@ describe('drain: budgets', () => {
     const deps = syncDepsFor();
     fiveDue(deps);
     deps.meter.requests = 40;
-    const report = await drain(deps, deps.meter, SCHEDULED_DRAIN, CURRENT - 1);
+    const report = await drain(deps, deps.meter, SCHEDULED_DRAIN, CURRENT - 1, null);
     expect(report).toMatchObject({ ran: 0, head: CURRENT - 1 });
   });
 
@@ -161,7 +180,7 @@ describe('drain: budgets', () => {
     const deps = syncDepsFor();
     fiveDue(deps);
     deps.caller.fail('getCall', callerError('getCall', 429), 1);
-    const report = await drain(deps, deps.meter, WIDE, CURRENT - 1);
+    const report = await drain(deps, deps.meter, WIDE, CURRENT - 1, null);
     expect(report).toMatchObject({ ran: 1, throttled: true, head: CURRENT - 1, codes: ['deferred'] });
     expect(ran(deps)).toEqual(['1']);
     expect(deps.platform.dbOps()).not.toContain('get q:' + CURRENT);
@@ -170,7 +189,7 @@ describe('drain: budgets', () => {
   test('a live event takes at most two items', async () => {
     const deps = syncDepsFor();
     fiveDue(deps);
-    const report = await drain(deps, deps.meter, EVENT_DRAIN, CURRENT - 1);
+    const report = await drain(deps, deps.meter, EVENT_DRAIN, CURRENT - 1, null);
     expect(report.ran).toBeLessThanOrEqual(2);
   });
 
@@ -183,7 +202,7 @@ describe('drain: work left keeps it going', () => {
   test('work left: a kick for each of five successive minutes, so a backlog drains about once a minute', async () => {
     const deps = syncDepsFor();
     seedSlot(deps, CURRENT, [1, 2, 3].map((i) => ({ call: String(i), due: NOW })));
-    await drain(deps, deps.meter, { requests: 1000, dbOps: 1000, items: 1 }, CURRENT);
+    await drain(deps, deps.meter, { requests: 1000, dbOps: 1000, items: 1 }, CURRENT, null);
     const times = Array.from(deps.schedule.pending.values()).map((spec) => Date.parse(spec.schedule_at)).sort();
     expect(deps.schedule.names().every((name) => /^drain-\d$/.test(name))).toBe(true);
     expect(times).toHaveLength(5);
@@ -193,7 +212,7 @@ describe('drain: work left keeps it going', () => {
   test('work only in the future still keeps kicks (the drain comes back when it is due)', async () => {
     const deps = syncDepsFor();
     seedSlot(deps, CURRENT, [{ call: '1', due: NOW + 2 * MINUTE }]);
-    const report = await drain(deps, deps.meter, WIDE, CURRENT);
+    const report = await drain(deps, deps.meter, WIDE, CURRENT, null);
     expect(report.left).toBe(1);
     expect(deps.schedule.names().length).toBeGreaterThan(0);
   });
@@ -202,7 +221,7 @@ describe('drain: work left keeps it going', () => {
     const deps = answeredWorld(syncDepsFor());
     deps.caller.addCall(answeredCall());
     seedSlot(deps, CURRENT, [{ call: ANSWERED_ID, due: NOW }]);
-    await drain(deps, deps.meter, SCHEDULED_DRAIN, CURRENT);
+    await drain(deps, deps.meter, SCHEDULED_DRAIN, CURRENT, null);
     expect(deps.platform.store.get('call:' + ANSWERED_ID)).toMatchObject({ status: 'synced', summary: 'written' });
   });
 });

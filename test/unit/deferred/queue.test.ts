@@ -224,7 +224,8 @@ describe('ensureRecurring', () => {
     await expect(ensureRecurring(d)).resolves.toBe(true);
     expect(d.schedule.pending.get(RECURRING_NAME)).toEqual({
       name: RECURRING_NAME,
-      data: { kind: 'drain' },
+      // The slot before the first call's: where a drain with no saved head starts.
+      data: { kind: 'drain', since: slotOf(NOW) - 1 },
       schedule_at: new Date(NOW + MIN_SCHEDULE_AHEAD_MS).toISOString(),
       repeat: { time_unit: 'minutes', frequency: DRAIN_EVERY_MINUTES },
     });

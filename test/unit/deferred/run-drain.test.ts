@@ -9,7 +9,9 @@ const CURRENT = slotOf(NOW);
 
 describe('readScheduledWork', () => {
   test.each<[string, unknown, unknown]>([
-    ['the drain', { kind: 'drain' }, { kind: 'drain' }],
+    ['a kick, or a recurring drain made before `since` existed', { kind: 'drain' }, { kind: 'drain', since: null }],
+    ['the recurring drain', { kind: 'drain', since: 5978760 }, { kind: 'drain', since: 5978760 }],
+    ['a drain with an unusable first slot', { kind: 'drain', since: 'x' }, { kind: 'drain', since: null }],
     ['an overflow schedule', { kind: 'calls', calls: ['1', 2, 'x', '3'] }, { kind: 'calls', calls: ['1', '3'] }],
     ['a replay of the first version', { kind: 'replay', callId: '7' }, { kind: 'legacy', call: '7', look: false }],
     ['a CSAT look of the first version', { kind: 'csat', callId: '7' }, { kind: 'legacy', call: '7', look: true }],
@@ -28,7 +30,7 @@ describe('runScheduledWork', () => {
     const deps = answeredWorld(syncDepsFor());
     deps.platform.seed('q:' + CURRENT, { c25847696: { i: ANSWERED_ID, k: 'r', d: NOW, n: 1, s: NOW } });
     deps.platform.seed('app:state', { dh: CURRENT - 1, dr: NOW - RECONCILE_LAG_MS - 60000, db: 1 });
-    const result = await runScheduledWork({ kind: 'drain' }, deps, deps.meter);
+    const result = await runScheduledWork({ kind: 'drain', since: null }, deps, deps.meter);
     expect(result.code).toBe('synced');
     expect(deps.schedule.names()).toContain(RECURRING_NAME);
     expect(deps.platform.store.get('call:' + ANSWERED_ID)).toMatchObject({ status: 'synced' });
@@ -38,7 +40,7 @@ describe('runScheduledWork', () => {
   test('nothing to do: nothing, and the drain state is not rewritten when it did not change', async () => {
     const deps = syncDepsFor();
     deps.platform.seed('app:state', { dh: CURRENT, dr: NOW - RECONCILE_LAG_MS, db: 0 });
-    const result = await runScheduledWork({ kind: 'drain' }, deps, deps.meter);
+    const result = await runScheduledWork({ kind: 'drain', since: null }, deps, deps.meter);
     expect(result.code).toBe('nothing');
     expect(deps.platform.dbOps()).not.toContain('update app:state');
   });
@@ -48,7 +50,7 @@ describe('runScheduledWork', () => {
     // Call 1 is not in Freshcaller: its item runs, and gives up, but nothing is synced.
     deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW } });
     deps.platform.seed('app:state', { dh: CURRENT, dr: NOW - RECONCILE_LAG_MS, db: 1 });
-    const result = await runScheduledWork({ kind: 'drain' }, deps, deps.meter);
+    const result = await runScheduledWork({ kind: 'drain', since: null }, deps, deps.meter);
     expect(result.code).toBe('nothing');
     expect(deps.caller.count('getCall')).toBe(1);
   });
@@ -98,7 +100,7 @@ describe('runScheduledWork', () => {
     deps.platform.seed('q:' + CURRENT, { c1: { i: '1', k: 'r', d: NOW, n: 1, s: NOW } });
     deps.platform.seed('app:state', { dh: CURRENT - 2, db: 1 });
     deps.caller.fail('listCalls', callerError('listCalls', 503));
-    await expect(runScheduledWork({ kind: 'drain' }, deps, deps.meter)).resolves.toBeDefined();
+    await expect(runScheduledWork({ kind: 'drain', since: null }, deps, deps.meter)).resolves.toBeDefined();
     expect(deps.platform.store.get('app:state')).toMatchObject({ dh: CURRENT, db: 0 });
   });
 
