@@ -8,7 +8,6 @@
 // minutes to drain and the most one-time schedules pending at once.
 import { join } from 'node:path';
 import { build } from '../build';
-import type { InvocationResult } from '../runtime';
 import { endAt, runBurst } from '../../test/support/burst';
 import { buildCase, CASE_START, plainCall, type BuiltCall, type CallKind, type CallSpec, type CallerName, type CsatSpec } from '../../test/support/lifecycle-gen';
 import { oneTimeSchedules } from '../../test/support/pending-work';
@@ -104,7 +103,7 @@ interface StressResult {
  * STRESS_DEBUG=1: a call that went wrong, with its record and log lines; STRESS_DEBUG=2 adds
  * every storage operation, request and schedule operation that names it.
  */
-function explainCall(app: PropertyApp, results: InvocationResult[], label: string, call: BuiltCall): void {
+function explainCall(app: PropertyApp, label: string, call: BuiltCall): void {
   const id = String(call.id);
   const time = (at: number): string => new Date(at).toISOString().slice(11, 19);
   const record = app.runtime.store('freshcaller').peek('call:' + id);
@@ -114,8 +113,7 @@ function explainCall(app: PropertyApp, results: InvocationResult[], label: strin
     for (const r of app.runtime.requests.filter((q) => q.url.indexOf(conversation) >= 0 || q.url.indexOf(id) >= 0)) console.log('   rq', time(r.at), r.method, r.url.replace(/^https?:[/][/][^/]+/, '').slice(0, 140), r.status);
     for (const o of app.runtime.scheduleOps.filter((x) => JSON.stringify(x).indexOf(id) >= 0)) console.log('   sc', time(o.at), JSON.stringify(o).slice(0, 160));
   }
-  // Every invocation's lines (the runtime keeps them all; `results` holds the events' only).
-  const logs = (app.runtime.logs.length ? app.runtime.logs : results.flatMap((r) => r.logs)).filter((l) => l.message.includes('call ' + id)).map((l) => time(l.at) + ' ' + l.message.slice(0, 300));
+  const logs = app.runtime.logs.filter((l) => l.message.includes('call ' + id)).map((l) => time(l.at) + ' ' + l.message.slice(0, 300));
   console.log(label, id, JSON.stringify(record), logs);
 }
 
@@ -153,8 +151,8 @@ async function stress(options: Options): Promise<StressResult> {
 
     const { count } = noteViolations(app, built.calls);
     if (process.env.STRESS_DEBUG) {
-      for (const call of count.duplicated.slice(0, 3)) explainCall(app, results, 'twice', call);
-      for (const call of count.lost.slice(0, 6)) explainCall(app, results, 'lost', call);
+      for (const call of count.duplicated.slice(0, 3)) explainCall(app, 'twice', call);
+      for (const call of count.lost.slice(0, 6)) explainCall(app, 'lost', call);
     }
     const load = minuteLoad(app.runtime);
     const broken = results.filter((r) => {

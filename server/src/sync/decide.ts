@@ -132,7 +132,7 @@ export function waitsForEarlierWrite(record: CallRecord, now: number): boolean {
  */
 export function notesWorkLeft(record: CallRecord): boolean {
   const unsettled = record.status === 'pending' || record.status === 'retrying';
-  return unsettled && (record.summary === 'none' || notesUncertain(record) || record.uncertain.length > 0);
+  return unsettled && (record.summary === 'none' || record.uncertain.length > 0 || record.uncertainFollowUps.length > 0);
 }
 
 export function notesUncertain(record: CallRecord): boolean {

@@ -177,28 +177,19 @@ function rememberedRefused(attempt: Attempt, err: unknown): boolean {
   return (err.code === 'not_found' || err.code === 'invalid') && attempt.state.record.link.conversationId === unread;
 }
 
+/** Expected failures end the run with what succeeded kept (the write under way, attempt.step, marked); anything else is a bug and escapes. */
 function failedWith(attempt: Attempt, err: unknown, now: number): Attempt {
-  catchStepFailure(attempt, err, attempt.step, now);
-  return attempt;
-}
-
-/** Expected failures end the run with what succeeded kept; anything else is a bug and escapes. */
-function catchStepFailure(attempt: Attempt, err: unknown, step: WriteStep | null, now: number): void {
-  if (err instanceof Busy) {
-    attempt.busy = err.what;
-    return;
-  }
+  if (err instanceof Busy) return Object.assign(attempt, { busy: err.what });
   if (err instanceof ApiError) {
     attempt.failure = { code: err.code, reason: err.reason, status: err.status, transient: err.transient };
     attempt.retryAfterSeconds = err.retryAfterSeconds;
+    const step = attempt.step;
     if (step) attempt.state = { record: applyWriteFailure(attempt.state.record, step, attempt.failure, now), conversationStatus: attempt.state.conversationStatus };
-    return;
+    return attempt;
   }
-  if (err instanceof StoreError) {
-    attempt.failure = { code: err.budget ? 'storage_budget' : 'storage', reason: 'the app storage refused a read: ' + err.message, status: err.status, transient: true };
-    return;
-  }
-  throw err;
+  if (!(err instanceof StoreError)) throw err;
+  attempt.failure = { code: err.budget ? 'storage_budget' : 'storage', reason: 'the app storage refused a read: ' + err.message, status: err.status, transient: true };
+  return attempt;
 }
 
 function failedAttempt(state: RunState, failure: FailureInfo): Attempt {

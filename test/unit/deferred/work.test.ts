@@ -102,24 +102,20 @@ describe('afterRun: retries', () => {
   const lookItem: QueueItem = { call: ANSWERED_ID, kind: 'look', due: NOW, attempts: 0, since: NOW };
   const kindQueued = (deps: ReturnType<typeof syncDepsFor>): string => Object.values(queued(deps)[0]!.value as Record<string, { k: string }>)[0]!.k;
 
-  test('a retry keeps the kind of the item that ran (a late look stays a look)', async () => {
+  test.each([
+    ['a retry keeps the kind of the item that ran (a late look stays a look)', 'written', 'l'],
+    ['a look deferred with a note still unwritten is retried as a retry, not as a look', 'none', 'r'],
+  ] as const)('%s', async (_label, summary, kind) => {
     const deps = syncDepsFor();
-    const record = recordWith({ v: 3, status: 'retrying', summary: 'written', csat: waitingCsat });
+    const record = recordWith({ v: 3, status: 'retrying', summary, csat: waitingCsat });
     await afterRun(result({ code: 'deferred', failure: DEFERRED, record }), ANSWERED_ID, lookItem, deps);
-    expect(kindQueued(deps)).toBe('l');
+    expect(kindQueued(deps)).toBe(kind);
   });
 
   test('a look that found notes to check (a run died under it) hands them to a retry that reads the call', async () => {
     const deps = syncDepsFor();
     const record = recordWith({ v: 3, status: 'pending', summary: 'none', uncertain: ['summary'], uncertainAt: NOW - 10 * MINUTE, csat: Object.assign({}, waitingCsat, { state: 'gave_up' as const }) });
     await expect(afterRun(result({ code: 'recorded', record }), ANSWERED_ID, lookItem, deps)).resolves.toEqual(['retry queued']);
-    expect(kindQueued(deps)).toBe('r');
-  });
-
-  test('a look deferred with a note still unwritten is retried as a retry, not as a look', async () => {
-    const deps = syncDepsFor();
-    const record = recordWith({ v: 3, status: 'retrying', summary: 'none', csat: waitingCsat });
-    await afterRun(result({ code: 'deferred', failure: DEFERRED, record }), ANSWERED_ID, lookItem, deps);
     expect(kindQueued(deps)).toBe('r');
   });
 
