@@ -124,7 +124,7 @@ export function stepsOf(line: RunLine): string[] {
   return match ? (match[1] as string).split(', ') : [];
 }
 
-/** Names of the live schedules (the recurring `call-sync-drain`, kicks `drain-<n>`, overflow `ov-<n>`). */
+/** Names of the live schedules (the recurring `call-sync-drain`, the minutes' runs `drain-<n>`). */
 export function scheduleNames(runtime: LocalRuntime): string[] {
   return runtime.schedules().map((s) => s.name);
 }
@@ -134,11 +134,11 @@ export function schedulesFor(runtime: LocalRuntime, callId: number | string): st
   return scheduleNames(runtime).filter((name) => name.endsWith('-' + callId));
 }
 
-/** Call ids carried by the overflow schedules (`ov-<n>`, data `{ kind: 'calls', calls }`). */
+/** Call ids carried by the minutes' runs (`drain-<n>` with data `{ kind: 'calls', calls }`). */
 export function overflowCalls(runtime: LocalRuntime): string[] {
   return runtime
     .schedules()
-    .filter((s) => /^ov-\d$/.test(s.name))
+    .filter((s) => s.data.kind === 'calls')
     .flatMap((s) => (Array.isArray(s.data.calls) ? (s.data.calls as unknown[]).map(String) : []));
 }
 

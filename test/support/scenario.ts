@@ -390,7 +390,7 @@ export function pendingQueue(app: LocalApp): string[] {
   return pendingItems(app).map((item) => item.call);
 }
 
-/** The names of the live schedules (the recurring drain, kicks `drain-<n>`, overflow `ov-<n>`). */
+/** The names of the live schedules (the recurring drain, the minutes' runs `drain-<n>`). */
 export function scheduleNames(app: LocalApp): string[] {
   return app.runtime.schedules().map((s) => s.name);
 }

@@ -17,19 +17,21 @@ export interface DrainLimits {
 }
 
 /**
- * A scheduled drain leaves 8 requests and 8 operations of its minute for live events: a backlog
- * drains near the budget (a live event refused meanwhile is queued, nothing lost), and a burst
- * drains within about 1.25 times what the budgets allow at best (README "What it costs").
+ * A scheduled drain leaves 4 requests and 4 operations of its minute for live events (more when
+ * it stops before an item that would not fit): a live event refused meanwhile is queued, nothing
+ * lost. One scheduled run a minute at most (queue.ts kick), so this share is the minute's and a
+ * burst drains within 1.25 times what the budgets allow at best (README "What it costs").
  */
-export const SCHEDULED_DRAIN: DrainLimits = { requests: 42, dbOps: 42, items: 50 };
+export const SCHEDULED_DRAIN: DrainLimits = { requests: 46, dbOps: 46, items: 50 };
 /** A live event that spent little takes a little pending work: this much on top of its own. */
 export const EVENT_DRAIN: DrainLimits = { requests: 14, dbOps: 8, items: 2 };
 /**
- * What one item costs, about: a retry reads the call (1), links (1 for a remembered caller, up to
- * 6 for a new one), reads the metrics (1) and writes (2-3). The drain stops before an item that
- * would not fit at this cost; one that costs more and meets the budget is saved and queued again.
+ * What one item costs, about: a retry reads the call (1), links (0-1 for a remembered caller, up
+ * to 6 for a new one), reads the metrics (1) and writes (2-3); 6 storage operations at most for a
+ * retry. The drain stops before an item that would not fit at this cost; one that costs more and
+ * meets the budget is saved and queued again.
  */
-const ITEM_COST = { requests: 8, dbOps: 6 };
+const ITEM_COST = { requests: 6, dbOps: 6 };
 /**
  * With no head saved yet and no first slot known, a drain reads this many slots back: work
  * queued in the minutes before it. It does not learn the head from that: older slots may hold

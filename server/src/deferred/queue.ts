@@ -1,8 +1,11 @@
 // Deferred work (docs/architecture.md "Deferred work"): calls to run again later live in $db in
 // time slots (`q:<slot>`, one attribute per call), drained by one recurring schedule plus a few
 // one-time "kick" schedules, so the number of schedules never grows with the backlog. When
-// the store itself refuses (the minute's 50 operations are spent), the calls go into one
-// one-time schedule per minute instead (docs/platform.md "Scheduled events": data up to 4 KB).
+// the store itself refuses (the minute's 50 operations are spent), the calls ride on the data of
+// that minute's one-time schedule instead (docs/platform.md "Scheduled events": data up to 4 KB).
+// Kicks and carried calls share the names `drain-<minute mod 10>`, and kicks leave the recurring
+// drain's minutes alone, so at most one scheduled run takes each minute's budget (only calls
+// carried into a recurring minute share it with the recurring drain).
 import type { PlatformSchedule } from '../platform/types';
 import { StoreError, type QueueItem, type Store } from '../state/store';
 
@@ -50,7 +53,8 @@ export async function enqueue(deps: QueueDeps, item: QueueItem): Promise<Enqueue
 
 /**
  * The store refused: the calls ride on a one-time schedule, named for the minute it fires
- * (`ov-<minute mod 10>`), from the first whole minute at least 5 minutes ahead: the first one
+ * (`drain-<minute mod 10>`, the name a kick for that minute has: a kick pending there is
+ * updated to carry them, and runs them before the queue), from the first whole minute at least 5 minutes ahead: the first one
  * holding less than a minute's share (PASS_ON_SHARE), so that a burst of refusals is spread
  * over the ten minutes, else the first with room (200 calls). Two runs in the same minute both
  * update it; if one of them loses that race, reconciliation still finds the call (it has no
@@ -99,7 +103,7 @@ async function placeFrom(deps: QueueDeps, calls: string[], minute: number): Prom
 async function placeOnFirstWithRoom(deps: QueueDeps, calls: string[], minute: number, cap: number): Promise<EnqueueResult | 'full'> {
   for (let k = 0; k < KICK_NAMES; k++) {
     const at = new Date((minute + k) * 60000).toISOString();
-    const placed = await placeOnSchedule(deps, 'ov-' + ((minute + k) % KICK_NAMES), calls, at, cap);
+    const placed = await placeOnSchedule(deps, runName(minute + k), calls, at, cap);
     if (placed !== 'full') return placed;
   }
   return 'full';
@@ -133,15 +137,31 @@ async function addToSchedule(deps: QueueDeps, name: string, calls: string[], roo
   return 'overflow';
 }
 
-/** Makes sure a drain runs soon after `due`: a kick schedule for that minute (or 5 minutes ahead). */
+/** The recurring drain fires on every fifth minute (ensureRecurring): a kick there would share its budget. */
+function recurringMinute(minute: number): boolean {
+  return minute % DRAIN_EVERY_MINUTES === 0;
+}
+
+/** The one one-time schedule of a minute: a kick, carried calls, or both. */
+function runName(minute: number): string {
+  return 'drain-' + (minute % KICK_NAMES);
+}
+
+/**
+ * Makes sure a drain runs soon after `due`: a kick schedule for that minute (or 5 minutes ahead),
+ * none in a minute the recurring drain has. An installation whose recurring schedule is older than
+ * this rule fires it off the five-minute marks: that minute has two drains and the mark none.
+ */
 export function kick(deps: QueueDeps, due: number): Promise<boolean> {
   const at = Math.ceil(Math.max(due, deps.now() + MIN_SCHEDULE_AHEAD_MS) / 60000) * 60000;
-  const name = 'drain-' + (Math.floor(at / 60000) % KICK_NAMES);
+  if (recurringMinute(at / 60000)) return Promise.resolve(true);
+  const name = runName(at / 60000);
   return createOnce(deps.schedule, { name, data: { kind: 'drain' }, schedule_at: new Date(at).toISOString() });
 }
 
 /**
- * The one recurring schedule: drains the queue and reconciles, every 5 minutes. Its data names
+ * The one recurring schedule: drains the queue and reconciles, every 5 minutes on the five-minute
+ * marks (the first at least 5 minutes ahead), the minutes kicks leave to it. Its data names
  * the slot the queue can first hold work in (`since`, a slot before the first call's): until a
  * drain has saved the queue's head, the recurring drain scans from there (drain.ts).
  */
@@ -149,7 +169,7 @@ export function ensureRecurring(deps: QueueDeps): Promise<boolean> {
   return createOnce(deps.schedule, {
     name: RECURRING_NAME,
     data: { kind: 'drain', since: slotOf(deps.now()) - 1 },
-    schedule_at: new Date(deps.now() + MIN_SCHEDULE_AHEAD_MS).toISOString(),
+    schedule_at: new Date(Math.ceil((deps.now() + MIN_SCHEDULE_AHEAD_MS) / SLOT_MS) * SLOT_MS).toISOString(),
     repeat: { time_unit: 'minutes', frequency: DRAIN_EVERY_MINUTES },
   });
 }

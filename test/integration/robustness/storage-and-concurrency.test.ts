@@ -1,6 +1,6 @@
 // Robustness: the app's own state under pressure, on the shipped server/server.js: a stored record
 // or cache it cannot read, the platform's 50 storage operations a minute running out in a burst of
-// deliveries (before the record is read the call rides on an `ov-<n>` one-time schedule; after a
+// deliveries (before the record is read the call rides on the `drain-<n>` one-time schedule of a minute five minutes on; after a
 // Freshchat write, the claim names what was under way), the 8 KB value limit, and runs of the
 // same call or the same new number at the same time ("the loser defers its work, never drops
 // it", README.md): the claim `lk:<root>:<v>` makes the loser `busy`, and its work is queued.
@@ -101,7 +101,7 @@ describe('robustness: storage and concurrency', () => {
     describe('no storage left at all', () => {
       const id = 26300011;
 
-      test('nothing is written to Freshchat; the call goes onto an ov- one-time schedule', async () => {
+      test('nothing is written to Freshchat; the call rides on the drain schedule of a minute five minutes on', async () => {
         app.clock.advance(60_000);
         await redeliver(50);
         const event = outcomeOf('voicemail', id, RILEY);
@@ -113,7 +113,7 @@ describe('robustness: storage and concurrency', () => {
         expect(result.requests).toEqual([]);
         expect(allAppNotes(app, { callId: id })).toEqual([]);
         // Nothing could be stored: the call is carried by a schedule named for the minute.
-        expect(result.schedules.filter((op) => op.ok).map((op) => op.name)).toEqual([expect.stringMatching(/^ov-\d$/)]);
+        expect(result.schedules.filter((op) => op.ok).map((op) => op.name)).toEqual([expect.stringMatching(/^drain-\d$/)]);
         expect(overflowCalls(app.runtime)).toContain(String(id));
         expect(record(id)).toBeUndefined();
       });
@@ -161,9 +161,9 @@ describe('robustness: storage and concurrency', () => {
       [46, 'synced'],
       // The rc:<slot> mark and the app:state read are refused: synced, reconciliation may look again.
       [47, 'synced'],
-      // The save is refused after the summary was posted: left to the ov- schedule.
+      // The save is refused after the summary was posted: left to a minute's drain schedule.
       [48, 'storage_deferred'],
-      // The claim is refused: nothing was written; left to the ov- schedule.
+      // The claim is refused: nothing was written; left to a minute's drain schedule.
       [49, 'storage_deferred'],
     ])('the budget runs out %i operations into the minute, while a voicemail is synced', (used, code) => {
       const id = 26300200 + used;
@@ -185,7 +185,7 @@ describe('robustness: storage and concurrency', () => {
         expect(appNotes(app, riley, { callId: id, kind: 'summary' }).length).toBeLessThanOrEqual(1);
       });
 
-      test(`its code says what happened (${code}); only a call whose record was not saved goes onto an ov- schedule`, () => {
+      test(`its code says what happened (${code}); only a call whose record was not saved rides on a minute's drain schedule`, () => {
         expect(runCodes(failed)).toEqual([[code === 'synced' ? 'info' : 'error', code]]);
         if (code === 'synced') {
           expect(overflowCalls(app.runtime)).not.toContain(String(id));

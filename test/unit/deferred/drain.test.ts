@@ -1,7 +1,7 @@
 // deferred/drain.ts: oldest slot first, items by due time, only what is due, within budgets; an
 // item leaves its slot only after its run.
 import { drain, EVENT_DRAIN, SCHEDULED_DRAIN, type DrainLimits } from '../../../server/src/deferred/drain';
-import { slotOf, SLOT_MS } from '../../../server/src/deferred/queue';
+import { DRAIN_EVERY_MINUTES, MIN_SCHEDULE_AHEAD_MS, slotOf, SLOT_MS } from '../../../server/src/deferred/queue';
 import { answeredCall, answeredWorld, ANSWERED_ID, callerError, NOW, syncDepsFor, type FakeSyncDeps } from '../../support/fakes';
 
 const MINUTE = 60000;
@@ -153,8 +153,8 @@ describe('drain: budgets', () => {
   test('an item that might not fit in the requests left is not started', async () => {
     const deps = syncDepsFor();
     fiveDue(deps);
-    // each of these runs costs one request (the call is not in Freshcaller): 0, 1, 2 fit under 10 - ITEM_COST (8)
-    const report = await drain(deps, deps.meter, { requests: 10, dbOps: 1000, items: 100 }, CURRENT - 1, null);
+    // each of these runs costs one request (the call is not in Freshcaller): 0, 1, 2 fit under 8 - ITEM_COST (6)
+    const report = await drain(deps, deps.meter, { requests: 8, dbOps: 1000, items: 100 }, CURRENT - 1, null);
     expect(report.ran).toBe(3);
     expect(deps.meter.requests).toBe(3);
   });
@@ -171,7 +171,7 @@ describe('drain: budgets', () => {
   test('nothing left in the budget: nothing runs, the head does not move past unread slots', async () => {
     const deps = syncDepsFor();
     fiveDue(deps);
-    deps.meter.requests = 40;
+    deps.meter.requests = 41;
     const report = await drain(deps, deps.meter, SCHEDULED_DRAIN, CURRENT - 1, null);
     expect(report).toMatchObject({ ran: 0, head: CURRENT - 1 });
   });
@@ -193,20 +193,22 @@ describe('drain: budgets', () => {
     expect(report.ran).toBeLessThanOrEqual(2);
   });
 
-  test('the scheduled drain leaves 8 requests and 8 operations of the minute for live events', () => {
-    expect(SCHEDULED_DRAIN).toEqual({ requests: 42, dbOps: 42, items: 50 });
+  test('the scheduled drain leaves 4 requests and 4 operations of the minute for live events', () => {
+    expect(SCHEDULED_DRAIN).toEqual({ requests: 46, dbOps: 46, items: 50 });
   });
 });
 
 describe('drain: work left keeps it going', () => {
-  test('work left: a kick for each of five successive minutes, so a backlog drains about once a minute', async () => {
+  test('work left: a run in each of the next five minutes (kicks, and the recurring drain in its minute), so a backlog drains about once a minute', async () => {
     const deps = syncDepsFor();
     seedSlot(deps, CURRENT, [1, 2, 3].map((i) => ({ call: String(i), due: NOW })));
     await drain(deps, deps.meter, { requests: 1000, dbOps: 1000, items: 1 }, CURRENT, null);
-    const times = Array.from(deps.schedule.pending.values()).map((spec) => Date.parse(spec.schedule_at)).sort();
+    const kicks = Array.from(deps.schedule.pending.values()).map((spec) => Date.parse(spec.schedule_at) / MINUTE).sort((a, b) => a - b);
     expect(deps.schedule.names().every((name) => /^drain-\d$/.test(name))).toBe(true);
-    expect(times).toHaveLength(5);
-    expect(times.slice(1).map((t, i) => t - (times[i] as number))).toEqual([MINUTE, MINUTE, MINUTE, MINUTE]);
+    const first = Math.ceil((NOW + MIN_SCHEDULE_AHEAD_MS) / MINUTE);
+    const fiveMinutes = [0, 1, 2, 3, 4].map((k) => first + k);
+    expect(fiveMinutes.filter((minute) => minute % DRAIN_EVERY_MINUTES === 0)).toHaveLength(1);
+    expect(kicks).toEqual(fiveMinutes.filter((minute) => minute % DRAIN_EVERY_MINUTES !== 0));
   });
 
   test('work only in the future still keeps kicks (the drain comes back when it is due)', async () => {

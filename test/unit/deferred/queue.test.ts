@@ -50,7 +50,7 @@ describe('slotOf', () => {
 describe('enqueue', () => {
   test('one update into the slot the item falls due in, and a kick for that time', async () => {
     const d = deps();
-    const due = NOW + 20 * MINUTE;
+    const due = NOW + 21 * MINUTE;
     await expect(enqueue(d, item({ due }))).resolves.toBe('queued');
     expect(d.platform.dbOps()).toEqual(['update q:' + slotOf(due)]);
     expect(d.schedule.names()).toEqual([kickName(due)]);
@@ -76,7 +76,7 @@ describe('enqueue', () => {
     d.platform.failDb('update', SLOT_FULL, /^q:/, 3);
     await expect(enqueue(d, item())).resolves.toBe('overflow');
     expect(d.platform.dbOps()).toHaveLength(3);
-    expect(d.schedule.names()).toEqual(['ov-' + (fireMinute(NOW) % 10)]);
+    expect(d.schedule.names()).toEqual(['drain-' + (fireMinute(NOW) % 10)]);
   });
 
   test('the budget spent: straight to the overflow schedule, no second put', async () => {
@@ -84,7 +84,7 @@ describe('enqueue', () => {
     d.platform.failDb('update', BUDGET);
     await expect(enqueue(d, item())).resolves.toBe('overflow');
     expect(d.platform.dbOps()).toHaveLength(1);
-    expect(d.schedule.pending.get('ov-' + (fireMinute(NOW) % 10))!.data).toEqual({ kind: 'calls', calls: ['25847696'] });
+    expect(d.schedule.pending.get('drain-' + (fireMinute(NOW) % 10))!.data).toEqual({ kind: 'calls', calls: ['25847696'] });
   });
 
   test('a kick that cannot be created still leaves the item queued (the recurring drain finds it)', async () => {
@@ -96,7 +96,7 @@ describe('enqueue', () => {
 });
 
 describe('overflow', () => {
-  const name = 'ov-' + (fireMinute(NOW) % 10);
+  const name = 'drain-' + (fireMinute(NOW) % 10);
   const at = new Date(fireMinute(NOW) * MINUTE).toISOString();
 
   test('a one-time schedule named for the minute it fires, the first whole minute five minutes (and a little) ahead', async () => {
@@ -115,6 +115,15 @@ describe('overflow', () => {
     expect(d.schedule.pending.get(name)).toEqual({ name, data: { kind: 'calls', calls: ['1', '2', '3'] }, schedule_at: at });
   });
 
+  test('a kick pending for that minute is updated to carry the calls: the minute has one run, which runs them before the queue', async () => {
+    const d = deps();
+    await kick(d, fireMinute(NOW) * MINUTE);
+    expect(d.schedule.pending.get(name)!.data).toEqual({ kind: 'drain' });
+    await expect(overflow(d, ['1'])).resolves.toBe('overflow');
+    expect(d.schedule.names()).toEqual([name]);
+    expect(d.schedule.pending.get(name)).toEqual({ name, data: { kind: 'calls', calls: ['1'] }, schedule_at: at });
+  });
+
   test('a schedule now less than 5 minutes ahead is not updated (that would fail and lose the calls): the next name takes them', async () => {
     const d = deps();
     await overflow(d, ['1', '2']);
@@ -122,7 +131,7 @@ describe('overflow', () => {
     d.platform.time = (fireMinute(NOW) - 5) * MINUTE - 1000;
     await expect(overflow(d, ['3'])).resolves.toBe('overflow');
     expect(d.schedule.pending.get(name)!.data).toEqual({ kind: 'calls', calls: ['1', '2'] });
-    const next = 'ov-' + ((fireMinute(NOW) + 1) % 10);
+    const next = 'drain-' + ((fireMinute(NOW) + 1) % 10);
     expect(d.schedule.pending.get(next)).toMatchObject({ data: { kind: 'calls', calls: ['3'] } });
   });
 
@@ -155,7 +164,7 @@ describe('overflow', () => {
 
 describe('passOn (calls a scheduled run had no budget left for)', () => {
   const callsOn = (d: FakeSyncDeps, minute: number): string[] => {
-    const schedule = d.schedule.pending.get('ov-' + (minute % 10));
+    const schedule = d.schedule.pending.get('drain-' + (minute % 10));
     return schedule && schedule.schedule_at === new Date(minute * MINUTE).toISOString() ? (schedule.data.calls as string[]) : [];
   };
   const ids = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => String(from + i));
@@ -193,8 +202,8 @@ describe('passOn (calls a scheduled run had no budget left for)', () => {
 describe('kick', () => {
   test.each<[string, number, number]>([
     ['due now: five minutes (and a little) ahead, on the minute', NOW, Math.ceil((NOW + MIN_SCHEDULE_AHEAD_MS) / MINUTE) * MINUTE],
-    ['due in 20 minutes: at that minute', NOW + 20 * MINUTE, NOW + 20 * MINUTE],
-    ['due mid-minute: the next whole minute', NOW + 20 * MINUTE + 1, NOW + 21 * MINUTE],
+    ['due in 21 minutes: at that minute', NOW + 21 * MINUTE, NOW + 21 * MINUTE],
+    ['due mid-minute: the next whole minute', NOW + 21 * MINUTE + 1, NOW + 22 * MINUTE],
   ])('%s', async (_label, due, at) => {
     const d = deps();
     await expect(kick(d, due)).resolves.toBe(true);
@@ -202,11 +211,19 @@ describe('kick', () => {
     expect(d.schedule.pending.get(name)).toEqual({ name, data: { kind: 'drain' }, schedule_at: new Date(at).toISOString() });
   });
 
-  test('kicks are named modulo ten minutes: at most ten pending', async () => {
+  test('due in a minute the recurring drain runs (every fifth, on the five-minute mark): no kick, so two drains never share a minute', async () => {
+    const d = deps();
+    expect((NOW / MINUTE) % DRAIN_EVERY_MINUTES).toBe(0);
+    await expect(kick(d, NOW + 20 * MINUTE)).resolves.toBe(true);
+    await expect(kick(d, NOW + 19 * MINUTE + 1)).resolves.toBe(true);
+    expect(d.schedule.names()).toEqual([]);
+  });
+
+  test('kicks are named modulo ten minutes: at most ten pending (eight: the recurring drain has two of the names\' minutes)', async () => {
     const d = deps();
     for (let m = 0; m < 25; m++) await kick(d, NOW + (10 + m) * MINUTE);
-    expect(d.schedule.names()).toHaveLength(10);
-    expect(d.schedule.creates).toHaveLength(25);
+    expect(d.schedule.names()).toHaveLength(8);
+    expect(d.schedule.creates).toHaveLength(20);
   });
 
   test('a kick already pending is what was wanted; another refusal is not fatal', async () => {
@@ -226,7 +243,8 @@ describe('ensureRecurring', () => {
       name: RECURRING_NAME,
       // The slot before the first call's: where a drain with no saved head starts.
       data: { kind: 'drain', since: slotOf(NOW) - 1 },
-      schedule_at: new Date(NOW + MIN_SCHEDULE_AHEAD_MS).toISOString(),
+      // On the first five-minute mark at least 5 minutes ahead: it fires on every fifth minute, which kicks leave to it.
+      schedule_at: new Date(Math.ceil((NOW + MIN_SCHEDULE_AHEAD_MS) / (DRAIN_EVERY_MINUTES * MINUTE)) * DRAIN_EVERY_MINUTES * MINUTE).toISOString(),
       repeat: { time_unit: 'minutes', frequency: DRAIN_EVERY_MINUTES },
     });
   });

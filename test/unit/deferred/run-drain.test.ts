@@ -64,11 +64,11 @@ describe('runScheduledWork', () => {
 
   test('calls beyond the budget ride on the next minutes\' overflow schedules, at no storage operation; the drain waits', async () => {
     const deps = answeredWorld(syncDepsFor());
-    deps.meter.requests = 35;
+    deps.meter.requests = 41;
     const result = await runScheduledWork({ kind: 'calls', calls: [ANSWERED_ID, '25847700'] }, deps, deps.meter);
     expect(deps.caller.count('getCall')).toBe(0);
     expect(deps.platform.dbOps()).toEqual([]);
-    const carried = [...deps.schedule.pending.values()].filter((s) => s.name.indexOf('ov-') === 0).flatMap((s) => s.data.calls as string[]);
+    const carried = [...deps.schedule.pending.values()].filter((s) => s.data.kind === 'calls').flatMap((s) => s.data.calls as string[]);
     expect(carried).toEqual([ANSWERED_ID, '25847700']);
     expect(deps.caller.count('listCalls')).toBe(0);
     expect(result.detail).toMatch(/passed on 2/);
@@ -78,7 +78,7 @@ describe('runScheduledWork', () => {
     const deps = answeredWorld(syncDepsFor());
     deps.platform.failDb('get', { status: 429, message: 'Rate limit exceeded' });
     await expect(runScheduledWork({ kind: 'calls', calls: [ANSWERED_ID, '25847700'] }, deps, deps.meter)).resolves.toMatchObject({ code: 'nothing' });
-    const carried = [...deps.schedule.pending.values()].filter((s) => s.name.indexOf('ov-') === 0).flatMap((s) => s.data.calls as string[]);
+    const carried = [...deps.schedule.pending.values()].filter((s) => s.data.kind === 'calls').flatMap((s) => s.data.calls as string[]);
     expect(carried).toEqual([ANSWERED_ID, '25847700']);
   });
 

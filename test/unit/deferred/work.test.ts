@@ -320,6 +320,6 @@ describe('deferUnread', () => {
   test('the store refused before anything was read: the call rides on the overflow schedule', async () => {
     const deps = syncDepsFor();
     await expect(deferUnread(ANSWERED_ID, deps)).resolves.toBe('overflow');
-    expect(deps.schedule.pending.get('ov-' + (Math.ceil((NOW + MIN_SCHEDULE_AHEAD_MS) / MINUTE) % 10))!.data).toEqual({ kind: 'calls', calls: [ANSWERED_ID] });
+    expect(deps.schedule.pending.get('drain-' + (Math.ceil((NOW + MIN_SCHEDULE_AHEAD_MS) / MINUTE) % 10))!.data).toEqual({ kind: 'calls', calls: [ANSWERED_ID] });
   });
 });

@@ -86,8 +86,8 @@ describe('handleCallEvent', () => {
     await handleCallEvent('onCallUpdate', MISSED, platform);
     expect(runLines(platform.logs)).toEqual([{ level: 'error', source: 'onCallUpdate', code: 'storage_deferred', callId: MISSED_ID }]);
     const minute = Math.ceil((platform.time + MIN_SCHEDULE_AHEAD_MS) / 60000);
-    expect(platform.schedule.names()).toEqual(['ov-' + (minute % 10)]);
-    expect(platform.schedule.pending.get('ov-' + (minute % 10))!.data).toEqual({ kind: 'calls', calls: [MISSED_ID] });
+    expect(platform.schedule.names()).toEqual(['drain-' + (minute % 10)]);
+    expect(platform.schedule.pending.get('drain-' + (minute % 10))!.data).toEqual({ kind: 'calls', calls: [MISSED_ID] });
     expect(sentRequests(platform)).toEqual([]);
   });
 
@@ -111,7 +111,7 @@ describe('handleCallEvent', () => {
     platform.dbBudget = 0;
     await handleCallEvent('onCallUpdate', variant(MISSED, (p) => { p.data.call.direction = 5; }), platform);
     expect(runLines(platform.logs)).toEqual([{ level: 'error', source: 'onCallUpdate', code: 'rejected', callId: MISSED_ID }]);
-    expect(platform.schedule.names()).toEqual([expect.stringMatching(/^ov-\d$/)]);
+    expect(platform.schedule.names()).toEqual([expect.stringMatching(/^drain-\d$/)]);
   });
 
   test('a repeat of the event that ended the call: nothing, no request; the create it tries first fails, then one read', async () => {
