@@ -7,7 +7,7 @@ import type { InvocationResult } from '../../tools/runtime';
 import {
   buildCase, caseArb, CASE_START, MAX_EVENTS, outcomeIndex, plainCall, type BuiltCase, type CaseSpec,
 } from '../support/lifecycle-gen';
-import { pendingWork } from '../support/pending-work';
+import { backlogCalls, pendingWork } from '../support/pending-work';
 import { allAppNotes, SEED } from '../support/scenario';
 import { checkCase, runCase, startPropertyApp, type CaseRun, type PropertyApp, type PropertyName, type Violation } from '../support/sync-harness';
 import { loadIparams } from '../support/fixtures';
@@ -125,6 +125,23 @@ describe('pendingWork', () => {
     store.seed('call:26000010', { c: 1 });
     expect(pendingWork(app)).toEqual(['schedule rp-1', 'queue q:3 c26000010', 'queue q:3 c26000020']);
   });
+
+  test('backlogCalls counts calls due and not done, once each: carried in a schedule\'s data, queued and due, or a schedule of their own; not a kick, a complete note\'s wait or a queued item not due yet', async () => {
+    app.newCase();
+    const now = app.clock.now();
+    expect(backlogCalls(app, now)).toBe(0);
+    const at = new Date(CASE_START + 10 * 60_000).toISOString();
+    await app.runtime.scheduler.create({ name: 'drain-1', data: { kind: 'drain' }, schedule_at: at });
+    await app.runtime.scheduler.create({ name: 'nt-26000060', data: { kind: 'note', calls: ['26000060'] }, schedule_at: at });
+    expect(backlogCalls(app, now)).toBe(0);
+    await app.runtime.scheduler.create({ name: 'drain-2', data: { kind: 'calls', calls: ['26000010', '26000030', '26000040'] }, schedule_at: at });
+    await app.runtime.scheduler.create({ name: 'rp-26000050', data: { kind: 'replay', callId: '26000050' }, schedule_at: at });
+    app.runtime.store('freshcaller').seed('q:3', { c26000010: { d: now }, c26000020: { d: now - 1 }, c26000070: { d: now + 600_000 } });
+    // 26000010 is both carried and queued: one call. 26000070 is not due for 10 minutes.
+    expect(backlogCalls(app, now)).toBe(5);
+    expect(backlogCalls(app, now + 600_000)).toBe(6);
+  });
+
 });
 
 describe('checkCase fires on broken outcomes', () => {

@@ -39,3 +39,33 @@ export function pendingWork(app: HasRuntime): string[] {
 export function oneTimeSchedules(app: HasRuntime): number {
   return app.runtime.schedules().filter((schedule) => !schedule.repeat).length;
 }
+
+/**
+ * The backlog, seen from outside: calls whose work is due and not done, each once. A call carried
+ * in a schedule's data (`{ kind: 'calls', calls }`, one schedule carries up to 200) was refused
+ * by the store and is overdue however far off the schedule is; a queued item counts once it is
+ * due (its `d`), so a CSAT look waiting its 10 minutes or a retry backing off is not backlog; nor
+ * is a complete note's 5-minute wait (`{ kind: 'note' }`) or a kick (`{ kind: 'drain' }`); any
+ * other one-time schedule counts one. The bench's throughput probe (tools/bench/throughput.ts):
+ * counting schedules hid a backlog riding on a few of them.
+ */
+export function backlogCalls(app: HasRuntime, now: number): number {
+  const waiting = new Set<string>();
+  for (const schedule of app.runtime.schedules()) {
+    if (schedule.repeat) continue;
+    const data = schedule.data as { kind?: unknown; calls?: unknown };
+    if (data.kind === 'calls' && Array.isArray(data.calls)) for (const id of data.calls) waiting.add('call ' + String(id));
+    else if (data.kind !== 'drain' && data.kind !== 'note') waiting.add('schedule ' + schedule.name);
+  }
+  const store = app.runtime.store('freshcaller');
+  for (const key of store.keys()) {
+    if (!key.startsWith('q:')) continue;
+    const slot = store.peek(key) || {};
+    for (const attribute of Object.keys(slot)) {
+      const item = slot[attribute] as { d?: unknown } | null;
+      const due = item && typeof item === 'object' && typeof item.d === 'number' ? item.d : 0;
+      if (attribute.startsWith('c') && due <= now) waiting.add('call ' + attribute.slice(1));
+    }
+  }
+  return waiting.size;
+}

@@ -1,8 +1,9 @@
 // Section 6: the sustained throughput. A probe runs the standard mix (mix.ts) at one rate for
 // simulated hours through the built app with the stand-ins in this process, then drains, and
 // passes when every call is synced completely (each expected note exactly once: sync-harness
-// noteViolations) and the backlog (pending work, test/support/pending-work.ts) did not grow from
-// one window of the arrivals to the next and emptied after they stopped. search.ts finds the
+// noteViolations) and the backlog (calls whose work is due and not done, queued or carried in a
+// schedule's data: test/support/pending-work.ts backlogCalls) did not grow from one window of the arrivals to the
+// next, and all pending work emptied after they stopped. search.ts finds the
 // highest rate that passes, under two readings of "exceeds no budget":
 // - `none`: no operation is ever refused for the 50-a-minute budgets, even in a random peak
 //   minute (arrivals are random, so this needs headroom well above the average);
@@ -10,7 +11,7 @@
 //   call): a peak minute's refusals are allowed when the app absorbs them (the call is queued or
 //   put on an overflow schedule and synced later), which the other conditions check.
 import { buildCase } from '../../test/support/lifecycle-gen';
-import { pendingWork } from '../../test/support/pending-work';
+import { backlogCalls, pendingWork } from '../../test/support/pending-work';
 import { random } from '../../test/support/random';
 import { minuteLoad, noteViolations } from '../../test/support/sync-harness';
 import type { InvocationResult } from '../runtime';
@@ -38,7 +39,7 @@ export interface ProbeDetail extends ProbeResult {
   calls: number;
   /** Calls from a number that had not called before in the probe. */
   firstTime: number;
-  /** Mean pending work per window of the arrivals. */
+  /** Mean backlog (calls due and not done) per window of the arrivals. */
   backlog: number[];
   /** Minutes after the last arrival until nothing was pending; null if it did not empty. */
   drainedAfterMin: number | null;
@@ -51,7 +52,7 @@ export interface ProbeDetail extends ProbeResult {
   realSeconds: number;
 }
 
-/** The backlog grows when a window's mean exceeds the one before by a quarter and two items. */
+/** The backlog grows when a window's mean exceeds the one before by a quarter and two calls. */
 export function backlogGrows(means: number[]): boolean {
   return means.some((m, i) => i > 0 && m > (means[i - 1] as number) * 1.25 + 2);
 }
@@ -77,7 +78,7 @@ export async function probe(world: InProcessWorld, rate: number, options: ProbeO
   let pending = 0;
   const sample = (): void => {
     const index = Math.floor((nextSample - first) / windowMs);
-    pending = pendingWork(world.app).length;
+    pending = backlogCalls(world.app, c.clock.now());
     (samples[index] = samples[index] || []).push(pending);
     nextSample += 60_000;
   };
@@ -101,7 +102,7 @@ export async function probe(world: InProcessWorld, rate: number, options: ProbeO
     while (nextSample <= item.at) {
       await advanceTo(world, c, nextSample, sink);
       sample();
-      if (pending > abortAt) return end('backlog over ' + Math.round(abortAt) + ' items');
+      if (pending > abortAt) return end('backlog over ' + Math.round(abortAt) + ' calls');
     }
     await advanceTo(world, c, item.at, sink);
     sink(await deliver(world, c, item.event.payload));
