@@ -24,15 +24,22 @@ export function pendingWork(app: HasRuntime): string[] {
   for (const schedule of app.runtime.schedules()) {
     if (!schedule.repeat) pending.push('schedule ' + schedule.name);
   }
+  for (const entry of queueEntries(app)) pending.push('queue ' + entry.key + ' ' + entry.attribute);
+  return pending;
+}
+
+/** The `c<call id>` attributes of the `q:<slot>` keys, in key and attribute order, with their values. */
+function queueEntries(app: HasRuntime): Array<{ key: string; attribute: string; value: unknown }> {
+  const entries: Array<{ key: string; attribute: string; value: unknown }> = [];
   const store = app.runtime.store('freshcaller');
   for (const key of store.keys().sort()) {
     if (!key.startsWith('q:')) continue;
-    const value = store.peek(key) || {};
-    for (const attribute of Object.keys(value).sort()) {
-      if (attribute.startsWith('c')) pending.push('queue ' + key + ' ' + attribute);
+    const slot = store.peek(key) || {};
+    for (const attribute of Object.keys(slot).sort()) {
+      if (attribute.startsWith('c')) entries.push({ key, attribute, value: slot[attribute] });
     }
   }
-  return pending;
+  return entries;
 }
 
 /** How many one-time schedules are live right now (the platform allows 1000 per installation). */
@@ -57,15 +64,10 @@ export function backlogCalls(app: HasRuntime, now: number): number {
     if (data.kind === 'calls' && Array.isArray(data.calls)) for (const id of data.calls) waiting.add('call ' + String(id));
     else if (data.kind !== 'drain' && data.kind !== 'note') waiting.add('schedule ' + schedule.name);
   }
-  const store = app.runtime.store('freshcaller');
-  for (const key of store.keys()) {
-    if (!key.startsWith('q:')) continue;
-    const slot = store.peek(key) || {};
-    for (const attribute of Object.keys(slot)) {
-      const item = slot[attribute] as { d?: unknown } | null;
-      const due = item && typeof item === 'object' && typeof item.d === 'number' ? item.d : 0;
-      if (attribute.startsWith('c') && due <= now) waiting.add('call ' + attribute.slice(1));
-    }
+  for (const entry of queueEntries(app)) {
+    const item = entry.value as { d?: unknown } | null;
+    const due = item && typeof item === 'object' && typeof item.d === 'number' ? item.d : 0;
+    if (due <= now) waiting.add('call ' + entry.attribute.slice(1));
   }
   return waiting.size;
 }

@@ -2,9 +2,9 @@
 // simulated hours through the built app with the stand-ins in this process, then drains, and
 // passes when every call is synced completely (each expected note exactly once: sync-harness
 // noteViolations) and the backlog (calls whose work is due and not done, queued or carried in a
-// schedule's data: test/support/pending-work.ts backlogCalls) did not grow from one window of the arrivals to the
-// next, and all pending work emptied after they stopped. search.ts finds the
-// highest rate that passes, under two readings of "exceeds no budget":
+// schedule's data: test/support/pending-work.ts backlogCalls) did not grow from one window of
+// the arrivals to the next, and all pending work emptied after they stopped. search.ts finds
+// the highest rate that passes, under two readings of "exceeds no budget":
 // - `none`: no operation is ever refused for the 50-a-minute budgets, even in a random peak
 //   minute (arrivals are random, so this needs headroom well above the average);
 // - `absorbed`: the average demand fits the budgets (the issue's own arithmetic, 50 ÷ cost per

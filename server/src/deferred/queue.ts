@@ -17,6 +17,7 @@ const SPILL_SLOTS = 3;
 export const MIN_SCHEDULE_AHEAD_MS = 5 * 60000 + 5000;
 export const RECURRING_NAME = 'call-sync-drain';
 export const DRAIN_EVERY_MINUTES = 5;
+const RECURRING_MS = DRAIN_EVERY_MINUTES * 60000;
 /** Kick schedules are named by minute, modulo this: at most this many pending at once. */
 const KICK_NAMES = 10;
 /** Call ids one overflow schedule carries (its data stays far under 4 KB). */
@@ -54,11 +55,11 @@ export async function enqueue(deps: QueueDeps, item: QueueItem): Promise<Enqueue
 /**
  * The store refused: the calls ride on a one-time schedule, named for the minute it fires
  * (`drain-<minute mod 10>`, the name a kick for that minute has: a kick pending there is
- * updated to carry them, and runs them before the queue), from the first whole minute at least 5 minutes ahead: the first one
- * holding less than a minute's share (PASS_ON_SHARE), so that a burst of refusals is spread
- * over the ten minutes, else the first with room (200 calls). Two runs in the same minute both
- * update it; if one of them loses that race, reconciliation still finds the call (it has no
- * settled record), so the only thing at stake is how soon.
+ * updated to carry them, and runs them before the queue), from the first whole minute at least
+ * 5 minutes ahead: the first one holding less than a minute's share (PASS_ON_SHARE), so that a
+ * burst of refusals is spread over the ten minutes, else the first with room (200 calls). Two
+ * runs in the same minute both update it; if one of them loses that race, reconciliation still
+ * finds the call (it has no settled record), so the only thing at stake is how soon.
  */
 export async function overflow(deps: QueueDeps, calls: string[]): Promise<EnqueueResult> {
   const minute = firstOverflowMinute(deps.now());
@@ -169,7 +170,7 @@ export function ensureRecurring(deps: QueueDeps): Promise<boolean> {
   return createOnce(deps.schedule, {
     name: RECURRING_NAME,
     data: { kind: 'drain', since: slotOf(deps.now()) - 1 },
-    schedule_at: new Date(Math.ceil((deps.now() + MIN_SCHEDULE_AHEAD_MS) / SLOT_MS) * SLOT_MS).toISOString(),
+    schedule_at: new Date(Math.ceil((deps.now() + MIN_SCHEDULE_AHEAD_MS) / RECURRING_MS) * RECURRING_MS).toISOString(),
     repeat: { time_unit: 'minutes', frequency: DRAIN_EVERY_MINUTES },
   });
 }
