@@ -2,6 +2,7 @@
 // come bare (001) or wrapped as `{ "call": … }` / `{ "user": … }` (000): both are read. The call
 // is handed back raw, for the caller to parse with the event's own schema.
 import { array, boolean, looseObject, number, string, union, unknown } from 'zod';
+import { lazily } from '../platform/lazily';
 import type { PlatformRequest } from '../platform/types';
 import { checkedId, parsed, sent, sentOrNull, shaped } from './responses';
 
@@ -40,31 +41,38 @@ export const CALLS_PER_PAGE = 100;
 
 const FRESHCALLER = 'freshcaller';
 
-const anyObject = looseObject({});
+// Built when first needed (platform/lazily.ts).
+const anyObject = lazily(() => looseObject({}));
 /** Only checked for an id: the caller parses the rest with the event's call schema. */
-const callShape = looseObject({ id: union([number(), string().min(1)]) });
+const callShape = lazily(() => looseObject({ id: union([number(), string().min(1)]) }));
 
-const metricsSchema = looseObject({
-  csat: looseObject({
-    transfer_made: boolean().nullish(),
-    // 001 types outcome as an integer (the key pressed); its text form is read too.
-    outcome: union([number(), string().regex(/^\d+$/).transform((value) => Number(value))]).nullish(),
-  }).nullish(),
-});
+const metricsSchema = lazily(() =>
+  looseObject({
+    csat: looseObject({
+      transfer_made: boolean().nullish(),
+      // 001 types outcome as an integer (the key pressed); its text form is read too.
+      outcome: union([number(), string().regex(/^\d+$/).transform((value) => Number(value))]).nullish(),
+    }).nullish(),
+  }),
+);
 
-const userSchema = looseObject({
-  id: union([number(), string().min(1)]).transform((value) => String(value)),
-  name: string().nullish(),
-  email: string().nullish(),
-});
+const userSchema = lazily(() =>
+  looseObject({
+    id: union([number(), string().min(1)]).transform((value) => String(value)),
+    name: string().nullish(),
+    email: string().nullish(),
+  }),
+);
 
-const callListSchema = looseObject({
-  calls: array(unknown()).nullish(),
-  meta: looseObject({ total_pages: number().nullish(), current: number().nullish(), current_page: number().nullish() }).nullish(),
-});
+const callListSchema = lazily(() =>
+  looseObject({
+    calls: array(unknown()).nullish(),
+    meta: looseObject({ total_pages: number().nullish(), current: number().nullish(), current_page: number().nullish() }).nullish(),
+  }),
+);
 
 /** 000: `{ users: [...], meta }`; 001 describes the list "as an array". */
-const userListSchema = union([array(unknown()), looseObject({ users: array(unknown()) })]);
+const userListSchema = lazily(() => union([array(unknown()), looseObject({ users: array(unknown()) })]));
 
 /** Times go into the query as ISO 8601 only: nothing else may reach the request. */
 function checkedTime(iso: string): string {
@@ -99,7 +107,7 @@ export function createFreshcallerClient(platformRequest: PlatformRequest, onRequ
       const call_id = checkedId(FRESHCALLER, 'callerGetCall', id);
       const answer = await sentOrNull(FRESHCALLER, 'callerGetCall', request.invokeTemplate('callerGetCall', { context: { call_id } }));
       if (!answer) return null;
-      return shaped(FRESHCALLER, 'callerGetCall', answer.status, unwrap(parsed(FRESHCALLER, 'callerGetCall', answer, anyObject), 'call'), callShape);
+      return shaped(FRESHCALLER, 'callerGetCall', answer.status, unwrap(parsed(FRESHCALLER, 'callerGetCall', answer, anyObject()), 'call'), callShape());
     },
 
     getCallMetrics: async (callId) => {
@@ -107,8 +115,8 @@ export function createFreshcallerClient(platformRequest: PlatformRequest, onRequ
       const answer = await sentOrNull(FRESHCALLER, 'callerGetCallMetrics', request.invokeTemplate('callerGetCallMetrics', { context: { call_id } }));
       if (!answer) return null;
       // 001 documents the metric object bare; a `{ call_metric: … }` wrapper is read too.
-      const raw = unwrap(parsed(FRESHCALLER, 'callerGetCallMetrics', answer, anyObject), 'call_metric');
-      const csat = shaped(FRESHCALLER, 'callerGetCallMetrics', answer.status, raw, metricsSchema).csat;
+      const raw = unwrap(parsed(FRESHCALLER, 'callerGetCallMetrics', answer, anyObject()), 'call_metric');
+      const csat = shaped(FRESHCALLER, 'callerGetCallMetrics', answer.status, raw, metricsSchema()).csat;
       return { csat: csat ? { transferMade: csat.transfer_made === true, outcome: typeof csat.outcome === 'number' ? csat.outcome : null } : null };
     },
 
@@ -116,15 +124,15 @@ export function createFreshcallerClient(platformRequest: PlatformRequest, onRequ
       const user_id = checkedId(FRESHCALLER, 'callerGetUser', id);
       const answer = await sentOrNull(FRESHCALLER, 'callerGetUser', request.invokeTemplate('callerGetUser', { context: { user_id } }));
       if (!answer) return null;
-      const raw = unwrap(parsed(FRESHCALLER, 'callerGetUser', answer, anyObject), 'user');
-      const user = shaped(FRESHCALLER, 'callerGetUser', answer.status, raw, userSchema);
+      const raw = unwrap(parsed(FRESHCALLER, 'callerGetUser', answer, anyObject()), 'user');
+      const user = shaped(FRESHCALLER, 'callerGetUser', answer.status, raw, userSchema());
       return { id: user.id, name: user.name || null, email: user.email || null };
     },
 
     listCalls: async (fromIso, toIso, page) => {
       const context = { from: checkedTime(fromIso), to: checkedTime(toIso), page: String(Math.max(1, Math.floor(page))) };
       const answer = await sent(FRESHCALLER, 'callerListCalls', request.invokeTemplate('callerListCalls', { context }));
-      const body = parsed(FRESHCALLER, 'callerListCalls', answer, callListSchema);
+      const body = parsed(FRESHCALLER, 'callerListCalls', answer, callListSchema());
       const calls = body.calls || [];
       const meta = body.meta || {};
       const current = meta.current_page || meta.current || page;
@@ -135,7 +143,7 @@ export function createFreshcallerClient(platformRequest: PlatformRequest, onRequ
     checkKey: async () => {
       // One user is enough to prove the host answers like Freshcaller and accepts the key.
       const answer = await sent(FRESHCALLER, 'callerCheckKey', request.invokeTemplate('callerCheckKey', {}));
-      parsed(FRESHCALLER, 'callerCheckKey', answer, userListSchema);
+      parsed(FRESHCALLER, 'callerCheckKey', answer, userListSchema());
     },
   };
 }

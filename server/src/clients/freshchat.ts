@@ -3,6 +3,7 @@
 // CSAT; answers are parsed with zod, unknown fields tolerated. Every failure is an ApiError.
 import { array, boolean, looseObject, number, string, union, unknown } from 'zod';
 import type { PlatformRequest } from '../platform/types';
+import { lazily } from '../platform/lazily';
 import { ApiError } from './api-error';
 import { checkedId, checkedPhone, parsed, sent, sentOrNull } from './responses';
 
@@ -76,51 +77,57 @@ export const DEFAULT_AGENT_PAGES = 5;
 
 const FRESHCHAT = 'freshchat';
 
-/** Freshchat ids are strings (uuids); a number is read as its text. */
-const idText = union([string().min(1), number()]).transform((value) => String(value));
+/** Freshchat ids are strings (uuids); a number is read as its text. Built when first needed (platform/lazily.ts). */
+const idText = lazily(() => union([string().min(1), number()]).transform((value) => String(value)));
 
-const accountSchema = looseObject({ app_id: string().min(1) });
+const accountSchema = lazily(() => looseObject({ app_id: string().min(1) }));
 
-const userSchema = looseObject({ id: idText, phone: unknown().optional() });
-const usersSchema = looseObject({ users: array(userSchema).nullish() });
+const userSchema = lazily(() => looseObject({ id: idText(), phone: unknown().optional() }));
+const usersSchema = lazily(() => looseObject({ users: array(userSchema()).nullish() }));
 
-const conversationIdsSchema = looseObject({ conversations: array(looseObject({ id: idText })).nullish() });
+const conversationIdsSchema = lazily(() => looseObject({ conversations: array(looseObject({ id: idText() })).nullish() }));
 
-const conversationSchema = looseObject({
-  // 002 and 003 name it conversation_id; `id` is accepted in case an answer uses the usual name.
-  conversation_id: idText.nullish(),
-  id: idText.nullish(),
-  status: string(),
-  created_time: string().nullish(),
-  users: array(looseObject({ id: idText })).nullish(),
-});
+const conversationSchema = lazily(() =>
+  looseObject({
+    // 002 and 003 name it conversation_id; `id` is accepted in case an answer uses the usual name.
+    conversation_id: idText().nullish(),
+    id: idText().nullish(),
+    status: string(),
+    created_time: string().nullish(),
+    users: array(looseObject({ id: idText() })).nullish(),
+  }),
+);
 
-const createdConversationSchema = looseObject({ conversation_id: idText.nullish(), id: idText.nullish() });
+const createdConversationSchema = lazily(() => looseObject({ conversation_id: idText().nullish(), id: idText().nullish() }));
 
 /** 002 types `links.next_page` as a URI; 003's samples show `{ href, rel, type }`. */
-const pageInfo = {
+const pageInfo = lazily(() => ({
   links: looseObject({ next_page: union([string(), looseObject({ href: string() })]).nullish() }).nullish(),
   pagination: looseObject({ current_page: number().nullish(), total_pages: number().nullish() }).nullish(),
-};
+}));
 
-const agentSchema = looseObject({
-  id: idText,
-  email: string().nullish(),
-  first_name: string().nullish(),
-  last_name: string().nullish(),
-  is_deactivated: boolean().nullish(),
-  is_deleted: boolean().nullish(),
+const agentsSchema = lazily(() => {
+  const agent = looseObject({
+    id: idText(),
+    email: string().nullish(),
+    first_name: string().nullish(),
+    last_name: string().nullish(),
+    is_deactivated: boolean().nullish(),
+    is_deleted: boolean().nullish(),
+  });
+  return looseObject(Object.assign({ agents: array(agent).nullish() }, pageInfo()));
 });
-const agentsSchema = looseObject(Object.assign({ agents: array(agentSchema).nullish() }, pageInfo));
 
-const messageSchema = looseObject({
-  id: idText.nullish(),
-  message_type: string().nullish(),
-  actor_type: string().nullish(),
-  message_parts: array(looseObject({ text: looseObject({ content: string().nullish() }).nullish() })).nullish(),
-  created_time: string().nullish(),
+const messagesSchema = lazily(() => {
+  const message = looseObject({
+    id: idText().nullish(),
+    message_type: string().nullish(),
+    actor_type: string().nullish(),
+    message_parts: array(looseObject({ text: looseObject({ content: string().nullish() }).nullish() })).nullish(),
+    created_time: string().nullish(),
+  });
+  return looseObject(Object.assign({ messages: array(message).nullish() }, pageInfo()));
 });
-const messagesSchema = looseObject(Object.assign({ messages: array(messageSchema).nullish() }, pageInfo));
 
 type PageInfo = {
   links?: { next_page?: unknown } | null;
@@ -165,13 +172,13 @@ export function createFreshchatClient(platformRequest: PlatformRequest, onReques
     // app_id never changes: read once per invocation (seed README "read it once ... and cache it").
     if (appId !== null) return { appId };
     const answer = await sent(FRESHCHAT, 'chatGetAccountConfiguration', request.invokeTemplate('chatGetAccountConfiguration', {}));
-    appId = parsed(FRESHCHAT, 'chatGetAccountConfiguration', answer, accountSchema).app_id;
+    appId = parsed(FRESHCHAT, 'chatGetAccountConfiguration', answer, accountSchema()).app_id;
     return { appId };
   };
 
   const findAgentOnPage = async (page: number, wanted: string): Promise<{ match: ChatAgent | null; more: boolean }> => {
     const answer = await sent(FRESHCHAT, 'chatListAgents', request.invokeTemplate('chatListAgents', { context: { page: String(page) } }));
-    const body = parsed(FRESHCHAT, 'chatListAgents', answer, agentsSchema);
+    const body = parsed(FRESHCHAT, 'chatListAgents', answer, agentsSchema());
     const agents = body.agents || [];
     const match = agents.find((agent) => isActiveWithEmail(agent, wanted));
     // A short page is the last one, whatever the links say.
@@ -184,14 +191,14 @@ export function createFreshchatClient(platformRequest: PlatformRequest, onReques
     // The install has 10 s: one attempt only (chatCheckToken), never the retried read.
     checkFreshchat: async () => {
       const answer = await sent(FRESHCHAT, 'chatCheckToken', request.invokeTemplate('chatCheckToken', {}));
-      parsed(FRESHCHAT, 'chatCheckToken', answer, accountSchema);
+      parsed(FRESHCHAT, 'chatCheckToken', answer, accountSchema());
     },
 
     findUsersByPhone: async (phone) => {
       const phone_no = checkedPhone(FRESHCHAT, 'chatFindUsersByPhone', phone);
       const answer = await sentOrNull(FRESHCHAT, 'chatFindUsersByPhone', request.invokeTemplate('chatFindUsersByPhone', { context: { phone_no } }));
       if (!answer) return [];
-      const users = parsed(FRESHCHAT, 'chatFindUsersByPhone', answer, usersSchema).users || [];
+      const users = parsed(FRESHCHAT, 'chatFindUsersByPhone', answer, usersSchema()).users || [];
       return users.map((user) => ({ id: user.id, phone: typeof user.phone === 'string' ? user.phone : null }));
     },
 
@@ -199,7 +206,7 @@ export function createFreshchatClient(platformRequest: PlatformRequest, onReques
       const user_id = checkedId(FRESHCHAT, 'chatGetUserConversations', userId);
       const answer = await sentOrNull(FRESHCHAT, 'chatGetUserConversations', request.invokeTemplate('chatGetUserConversations', { context: { user_id } }));
       if (!answer) return [];
-      const conversations = parsed(FRESHCHAT, 'chatGetUserConversations', answer, conversationIdsSchema).conversations || [];
+      const conversations = parsed(FRESHCHAT, 'chatGetUserConversations', answer, conversationIdsSchema()).conversations || [];
       return conversations.map((conversation) => conversation.id);
     },
 
@@ -207,7 +214,7 @@ export function createFreshchatClient(platformRequest: PlatformRequest, onReques
       const conversation_id = checkedId(FRESHCHAT, 'chatGetConversation', id);
       const answer = await sentOrNull(FRESHCHAT, 'chatGetConversation', request.invokeTemplate('chatGetConversation', { context: { conversation_id } }));
       if (!answer) return null;
-      const body = parsed(FRESHCHAT, 'chatGetConversation', answer, conversationSchema);
+      const body = parsed(FRESHCHAT, 'chatGetConversation', answer, conversationSchema());
       return {
         id: body.conversation_id || body.id || conversation_id,
         status: body.status,
@@ -231,7 +238,7 @@ export function createFreshchatClient(platformRequest: PlatformRequest, onReques
     createUser: async (phoneE164) => {
       const body = JSON.stringify({ phone: phoneE164 });
       const answer = await sent(FRESHCHAT, 'chatCreateUser', request.invokeTemplate('chatCreateUser', { body }));
-      const user = parsed(FRESHCHAT, 'chatCreateUser', answer, userSchema);
+      const user = parsed(FRESHCHAT, 'chatCreateUser', answer, userSchema());
       return { id: user.id, phone: typeof user.phone === 'string' ? user.phone : phoneE164 };
     },
 
@@ -243,7 +250,7 @@ export function createFreshchatClient(platformRequest: PlatformRequest, onReques
         messages: [privateNote(conversation.actorId, conversation.text)],
       });
       const answer = await sent(FRESHCHAT, 'chatCreateConversation', request.invokeTemplate('chatCreateConversation', { body }));
-      const created = parsed(FRESHCHAT, 'chatCreateConversation', answer, createdConversationSchema);
+      const created = parsed(FRESHCHAT, 'chatCreateConversation', answer, createdConversationSchema());
       const conversationId = created.conversation_id || created.id;
       if (!conversationId) throw new ApiError({ product: FRESHCHAT, template: 'chatCreateConversation', status: answer.status, code: 'bad_response' });
       return { conversationId };
@@ -277,7 +284,7 @@ export function createFreshchatClient(platformRequest: PlatformRequest, onReques
           ? request.invokeTemplate('chatListMessages', { context: { conversation_id, page: pageNumber } })
           : request.invokeTemplate('chatListMessagesSince', { context: { conversation_id, page: pageNumber, from_time: new Date(since).toISOString() } });
       const answer = await sent(FRESHCHAT, template, sending);
-      const body = parsed(FRESHCHAT, template, answer, messagesSchema);
+      const body = parsed(FRESHCHAT, template, answer, messagesSchema());
       const messages = (body.messages || []).map(toMessage);
       return { messages, hasMore: hasMore(body, messages.length) };
     },

@@ -7,6 +7,7 @@ import { pendingNoteAt } from '../deferred/complete-note';
 import { afterRun } from '../deferred/work';
 import { classifyOutcome, isTerminal } from '../domain/classify-outcome';
 import { callSchema, type Call } from '../events/call-event';
+import { lazily } from '../platform/lazily';
 import type { Platform } from '../ports';
 import type { CallInput } from '../sync/call-input';
 import type { SyncDeps } from '../sync/deps';
@@ -20,9 +21,10 @@ import type { ActionAnswer, CallSyncView } from './contract';
 import { argsOf, MethodFailure } from './answer';
 
 /** Freshcaller call ids are numbers; the card may hand them over as numbers or text. */
-export const callIdArg = union([string().regex(/^[0-9]{1,20}$/), number().int().positive()]).transform(String);
-const callArgs = object({ callId: callIdArg });
-const relinkArgs = object({ callId: callIdArg, conversationId: string().regex(SAFE_ID) });
+// Built when a method first runs in this evaluation (platform/lazily.ts).
+const callIdArg = lazily(() => union([string().regex(/^[0-9]{1,20}$/), number().int().positive()]).transform(String));
+export const callArgs = lazily(() => object({ callId: callIdArg() }));
+const relinkArgs = lazily(() => object({ callId: callIdArg(), conversationId: string().regex(SAFE_ID) }));
 
 export const BAD_CALL_ID = 'Not a valid Freshcaller call id';
 
@@ -38,7 +40,7 @@ export function methodDeps(payload: unknown, platform: Platform): SyncDeps {
  * chosen now, so the agent sees where the outcome will go (and the outcome goes there).
  */
 export async function getCallSync(payload: unknown, platform: Platform): Promise<CallSyncView> {
-  const { callId } = argsOf(callArgs, payload, BAD_CALL_ID);
+  const { callId } = argsOf(callArgs(), payload, BAD_CALL_ID);
   const deps = methodDeps(payload, platform);
   const stored = await deps.store.readRecord(callId);
   if (stored) return viewOfRecord(stored, facts(deps, callId, null));
@@ -59,7 +61,7 @@ function completeNoteAt(deps: SyncDeps, rootId: string): Promise<number | null> 
 
 /** The agent's Retry: the call as Freshcaller has it now, through the pipeline, a permanent failure cleared. */
 export async function retryCallSync(payload: unknown, platform: Platform): Promise<ActionAnswer> {
-  const { callId } = argsOf(callArgs, payload, BAD_CALL_ID);
+  const { callId } = argsOf(callArgs(), payload, BAD_CALL_ID);
   const deps = methodDeps(payload, platform);
   const call = await rootCall(deps, callId);
   const triage = triageCallEvent(call, null, deps.settings);
@@ -72,7 +74,7 @@ export async function retryCallSync(payload: unknown, platform: Platform): Promi
 
 /** The agent links the call to another of the caller's conversations, before or after the outcome is written. */
 export async function relinkCall(payload: unknown, platform: Platform): Promise<ActionAnswer> {
-  const args = argsOf(relinkArgs, payload, 'Not a valid call id and Freshchat conversation id');
+  const args = argsOf(relinkArgs(), payload, 'Not a valid call id and Freshchat conversation id');
   const deps = methodDeps(payload, platform);
   const call = await rootCall(deps, args.callId);
   const input = inputFor(call, deps);

@@ -1,14 +1,13 @@
 // The Re-link picker's list (docs/architecture.md "The sidebar"): the caller's Freshchat
 // conversations, newest first, with status and creation time. The caller is the user the call is
 // linked to, else the users found by the caller's number, as the sync finds them.
-import { object } from 'zod';
 import type { ChatConversation } from '../clients/freshchat';
 import type { Platform } from '../ports';
 import { callerPhone } from '../sync/call-input';
 import { findUsers } from '../sync/choose-conversation';
 import type { SyncDeps } from '../sync/deps';
 import type { CallRecord } from '../sync/record';
-import { BAD_CALL_ID, callIdArg, methodDeps, readCall } from './call-sync-methods';
+import { BAD_CALL_ID, callArgs, methodDeps, readCall } from './call-sync-methods';
 import { MAX_LISTED_CONVERSATIONS, type CallerConversations, type ConversationOption } from './contract';
 import { argsOf, MethodFailure } from './answer';
 
@@ -16,7 +15,7 @@ import { argsOf, MethodFailure } from './answer';
 const MAX_USERS = 3;
 
 export async function listCallerConversations(payload: unknown, platform: Platform): Promise<CallerConversations> {
-  const { callId } = argsOf(object({ callId: callIdArg }), payload, BAD_CALL_ID);
+  const { callId } = argsOf(callArgs(), payload, BAD_CALL_ID);
   const deps = methodDeps(payload, platform);
   const record = await deps.store.readRecord(callId);
   const found = record && record.link.userId ? { ids: await deps.chat.getUserConversationIds(record.link.userId), matchedBy: 'link' as const } : await byPhone(deps, callId);

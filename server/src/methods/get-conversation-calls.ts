@@ -8,6 +8,7 @@ import { ApiError } from '../clients/api-error';
 import { createFreshchatClient, type ChatMessage, type FreshchatApi } from '../clients/freshchat';
 import { SAFE_ID } from '../clients/responses';
 import { readNotes } from '../domain/read-notes';
+import { lazily } from '../platform/lazily';
 import type { PlatformRequest } from '../platform/types';
 import type { Logger } from '../ports';
 import { argsOf, MethodFailure } from './answer';
@@ -27,13 +28,14 @@ export interface ChatMethodPorts {
   logger: Logger;
 }
 
-const argsSchema = looseObject({ conversationId: string().regex(SAFE_ID) });
+/** Built when the method first runs in this evaluation (platform/lazily.ts). */
+const argsSchema = lazily(() => looseObject({ conversationId: string().regex(SAFE_ID) }));
 
 export const BAD_ID = 'Not a valid Freshchat conversation id';
 export const GONE = 'This conversation no longer exists in Freshchat';
 
 export async function getConversationCalls(payload: unknown, ports: ChatMethodPorts): Promise<ConversationCalls> {
-  const args: ConversationArgs = argsOf(argsSchema, payload, BAD_ID);
+  const args: ConversationArgs = argsOf(argsSchema(), payload, BAD_ID);
   const read = await readPages(createFreshchatClient(ports.request), args.conversationId);
   const notes = readNotes(read.messages);
   ports.logger.info('getConversationCalls: ' + notes.calls.length + ' calls, ' + notes.movedAway.length + ' moved, ' + read.pages + ' pages' + (read.truncated ? ', truncated' : ''));

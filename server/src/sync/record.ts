@@ -4,30 +4,35 @@
 // transitions.ts changes a record. No phone numbers and no call notes: fingerprints only.
 import { array, boolean, looseObject, number, string, enum as oneOf, type infer as Infer } from 'zod';
 import { OUTCOMES } from '../domain/types';
+import { lazily } from '../platform/lazily';
 
 /** The store returns empty strings (and NaN) as null and drops empty arrays: readers accept both. */
-const text = string().nullable();
+const text = lazily(() => string().nullable());
 
 /** One write that succeeded, for the sidebar: what, when, and where. */
-const written = looseObject({
-  /** server/src/methods/contract.ts WrittenKind */
-  w: string(),
-  at: number(),
-  /** The conversation written to. */
-  c: text,
-  /** e.g. "Recording ready"; null when the kind says it all. */
-  d: text,
-});
+const written = lazily(() =>
+  looseObject({
+    /** server/src/methods/contract.ts WrittenKind */
+    w: string(),
+    at: number(),
+    /** The conversation written to. */
+    c: text(),
+    /** e.g. "Recording ready"; null when the kind says it all. */
+    d: text(),
+  }),
+);
 
 /** The sidebar lists the latest writes; older ones are dropped to keep the record small. */
 export const MAX_WRITTEN = 20;
 
-const transfer = looseObject({
-  leg: string(),
-  agentName: text,
-  durationSeconds: number().nullable(),
-  written: boolean(),
-});
+const transfer = lazily(() =>
+  looseObject({
+    leg: string(),
+    agentName: text(),
+    durationSeconds: number().nullable(),
+    written: boolean(),
+  }),
+);
 
 /** to_create: no conversation exists; one is created with the summary as its first message. */
 export const LINK_STATES = ['none', 'linked', 'to_create', 'unlinked'] as const;
@@ -43,82 +48,87 @@ export type CsatState = (typeof CSAT_STATES)[number];
 export type UncertainWrite = (typeof UNCERTAIN_WRITES)[number];
 export type CallStatus = (typeof STATUSES)[number];
 
-const failure = looseObject({
-  /** An ApiError code, or `gave_up` once the horizon passed. */
-  code: string(),
-  /** Plain words for the sidebar, e.g. "Freshchat had a server error". */
-  reason: string(),
-  status: number(),
-  /** Nothing retries a permanent failure by itself: an agent's Retry does. */
-  permanent: boolean(),
-  at: number(),
-  /** When the deferred work will try again (clock ms); null for a permanent failure. */
-  nextAt: number().nullable(),
-});
-
-export const callRecordSchema = looseObject({
-  /** Bumped by every save: a claim names the version it read (pipeline.ts). */
-  v: number().int().nonnegative(),
-  /** Derived from the parts below by transitions.statusOf, stored for the sidebar. */
-  status: oneOf(STATUSES),
-  outcome: oneOf(OUTCOMES).nullable(),
-  /** Clock ms of the call's creation (from the event), for the reconciliation index. */
-  created: number().nullable(),
-  /** The newest call updated_time applied: an older snapshot arriving late changes nothing. */
-  seen: text,
-  link: looseObject({
-    state: oneOf(LINK_STATES),
-    conversationId: text,
-    userId: text,
-    /** Why this conversation, e.g. "matched user by phone …0123; most recent open conversation". */
-    reason: text,
-    ambiguous: boolean(),
-    /** How many Freshchat users share the caller's number (0: not known). */
-    sharedBy: number(),
-    by: oneOf(['app', 'agent']).nullable(),
+const failure = lazily(() =>
+  looseObject({
+    /** An ApiError code, or `gave_up` once the horizon passed. */
+    code: string(),
+    /** Plain words for the sidebar, e.g. "Freshchat had a server error". */
+    reason: string(),
+    status: number(),
+    /** Nothing retries a permanent failure by itself: an agent's Retry does. */
+    permanent: boolean(),
+    at: number(),
+    /** When the deferred work will try again (clock ms); null for a permanent failure. */
+    nextAt: number().nullable(),
   }),
-  /** An agent re-linked a written call: the old conversation is owed a short "moved" note. */
-  movedFrom: text,
-  summary: oneOf(SUMMARY_STATES),
-  /** Who authored the summary: follow-ups reuse it, with no agent lookup. */
-  actorId: text,
-  agentName: text,
-  /** Fingerprints of the call notes and the recording URL already written. */
-  notesFp: text,
-  recordingFp: text,
-  resolution: oneOf(RESOLUTION_STATES),
-  csat: looseObject({
-    state: oneOf(CSAT_STATES),
-    rating: number().nullable(),
-    key: number().nullable(),
-    /** Looks at the call metrics so far. */
-    looks: number(),
-    /** When to look again while the caller is still in the survey (clock ms). */
-    lookAt: number().nullable(),
-    /** The conversation the rating was posted to: it stays there when the call is re-linked. */
-    conversationId: text,
-    /**
-     * The summary in the call's conversation carries the rating (it was known when the summary
-     * was written): if posting it is refused later, it is in a note already. Absent in records
-     * written before it existed: false.
-     */
-    inSummary: boolean().optional(),
-  }),
-  transfers: array(transfer),
-  uncertain: array(oneOf(UNCERTAIN_WRITES)),
-  /** Fingerprints of follow-up blocks whose write may have happened (see uncertain). */
-  uncertainFollowUps: array(string()),
-  /** When the last uncertain write was made: until it is a minute old it may still land. */
-  uncertainAt: number().nullable(),
-  failure: failure.nullable(),
-  /** The writes that succeeded, oldest first, at most MAX_WRITTEN. */
-  written: array(written),
-});
+);
 
-export type CallRecord = Infer<typeof callRecordSchema>;
-export type TransferRecord = Infer<typeof transfer>;
-export type RecordFailure = Infer<typeof failure>;
-export type WrittenEntry = Infer<typeof written>;
+/** Built when a record is first read in this evaluation (platform/lazily.ts). */
+export const callRecordSchema = lazily(() =>
+  looseObject({
+    /** Bumped by every save: a claim names the version it read (pipeline.ts). */
+    v: number().int().nonnegative(),
+    /** Derived from the parts below by transitions.statusOf, stored for the sidebar. */
+    status: oneOf(STATUSES),
+    outcome: oneOf(OUTCOMES).nullable(),
+    /** Clock ms of the call's creation (from the event), for the reconciliation index. */
+    created: number().nullable(),
+    /** The newest call updated_time applied: an older snapshot arriving late changes nothing. */
+    seen: text(),
+    link: looseObject({
+      state: oneOf(LINK_STATES),
+      conversationId: text(),
+      userId: text(),
+      /** Why this conversation, e.g. "matched user by phone …0123; most recent open conversation". */
+      reason: text(),
+      ambiguous: boolean(),
+      /** How many Freshchat users share the caller's number (0: not known). */
+      sharedBy: number(),
+      by: oneOf(['app', 'agent']).nullable(),
+    }),
+    /** An agent re-linked a written call: the old conversation is owed a short "moved" note. */
+    movedFrom: text(),
+    summary: oneOf(SUMMARY_STATES),
+    /** Who authored the summary: follow-ups reuse it, with no agent lookup. */
+    actorId: text(),
+    agentName: text(),
+    /** Fingerprints of the call notes and the recording URL already written. */
+    notesFp: text(),
+    recordingFp: text(),
+    resolution: oneOf(RESOLUTION_STATES),
+    csat: looseObject({
+      state: oneOf(CSAT_STATES),
+      rating: number().nullable(),
+      key: number().nullable(),
+      /** Looks at the call metrics so far. */
+      looks: number(),
+      /** When to look again while the caller is still in the survey (clock ms). */
+      lookAt: number().nullable(),
+      /** The conversation the rating was posted to: it stays there when the call is re-linked. */
+      conversationId: text(),
+      /**
+       * The summary in the call's conversation carries the rating (it was known when the summary
+       * was written): if posting it is refused later, it is in a note already. Absent in records
+       * written before it existed: false.
+       */
+      inSummary: boolean().optional(),
+    }),
+    transfers: array(transfer()),
+    uncertain: array(oneOf(UNCERTAIN_WRITES)),
+    /** Fingerprints of follow-up blocks whose write may have happened (see uncertain). */
+    uncertainFollowUps: array(string()),
+    /** When the last uncertain write was made: until it is a minute old it may still land. */
+    uncertainAt: number().nullable(),
+    failure: failure().nullable(),
+    /** The writes that succeeded, oldest first, at most MAX_WRITTEN. */
+    written: array(written()),
+  }),
+);
+
+export type CallRecord = Infer<ReturnType<typeof callRecordSchema>>;
+export type TransferRecord = Infer<ReturnType<typeof transfer>>;
+export type RecordFailure = Infer<ReturnType<typeof failure>>;
+export type WrittenEntry = Infer<ReturnType<typeof written>>;
 
 export function emptyCallRecord(): CallRecord {
   return {
@@ -150,7 +160,7 @@ export function emptyCallRecord(): CallRecord {
  * rather than crashing: the identifying line on every note means nothing is written twice.
  */
 export function readCallRecord(value: unknown): CallRecord {
-  const parsed = callRecordSchema.safeParse(fillDefaults(fromFirstVersion(value), emptyCallRecord() as unknown as Record<string, unknown>));
+  const parsed = callRecordSchema().safeParse(fillDefaults(fromFirstVersion(value), emptyCallRecord() as unknown as Record<string, unknown>));
   return parsed.success ? parsed.data : emptyCallRecord();
 }
 
