@@ -80,6 +80,10 @@ const FRESHCHAT = 'freshchat';
 /** Freshchat ids are strings (uuids); a number is read as its text. Built when first needed (platform/lazily.ts). */
 const idText = lazily(() => union([string().min(1), number()]).transform((value) => String(value)));
 
+/** Shared by every field of their type (a schema is immutable; platform/lazily.ts says why fewer is cheaper). */
+const optionalId = lazily(() => idText().nullish());
+const optionalText = lazily(() => string().nullish());
+
 const accountSchema = lazily(() => looseObject({ app_id: string().min(1) }));
 
 const userSchema = lazily(() => looseObject({ id: idText(), phone: unknown().optional() }));
@@ -90,15 +94,15 @@ const conversationIdsSchema = lazily(() => looseObject({ conversations: array(lo
 const conversationSchema = lazily(() =>
   looseObject({
     // 002 and 003 name it conversation_id; `id` is accepted in case an answer uses the usual name.
-    conversation_id: idText().nullish(),
-    id: idText().nullish(),
+    conversation_id: optionalId(),
+    id: optionalId(),
     status: string(),
-    created_time: string().nullish(),
+    created_time: optionalText(),
     users: array(looseObject({ id: idText() })).nullish(),
   }),
 );
 
-const createdConversationSchema = lazily(() => looseObject({ conversation_id: idText().nullish(), id: idText().nullish() }));
+const createdConversationSchema = lazily(() => looseObject({ conversation_id: optionalId(), id: optionalId() }));
 
 /** 002 types `links.next_page` as a URI; 003's samples show `{ href, rel, type }`. */
 const pageInfo = lazily(() => ({
@@ -109,9 +113,9 @@ const pageInfo = lazily(() => ({
 const agentsSchema = lazily(() => {
   const agent = looseObject({
     id: idText(),
-    email: string().nullish(),
-    first_name: string().nullish(),
-    last_name: string().nullish(),
+    email: optionalText(),
+    first_name: optionalText(),
+    last_name: optionalText(),
     is_deactivated: boolean().nullish(),
     is_deleted: boolean().nullish(),
   });
@@ -120,11 +124,11 @@ const agentsSchema = lazily(() => {
 
 const messagesSchema = lazily(() => {
   const message = looseObject({
-    id: idText().nullish(),
-    message_type: string().nullish(),
-    actor_type: string().nullish(),
-    message_parts: array(looseObject({ text: looseObject({ content: string().nullish() }).nullish() })).nullish(),
-    created_time: string().nullish(),
+    id: optionalId(),
+    message_type: optionalText(),
+    actor_type: optionalText(),
+    message_parts: array(looseObject({ text: looseObject({ content: optionalText() }).nullish() })).nullish(),
+    created_time: optionalText(),
   });
   return looseObject(Object.assign({ messages: array(message).nullish() }, pageInfo()));
 });

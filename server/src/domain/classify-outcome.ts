@@ -3,18 +3,23 @@
 import type { Call, Participant } from '../events/call-event';
 import type { Direction, LogType, Outcome } from './types';
 
-/** Customer codes that settle the outcome on their own. */
-const OUTCOME_BY_CUSTOMER_STATUS: Record<number, Outcome> = {
-  2: 'busy',
-  3: 'missed',
-  4: 'failed',
+/**
+ * Customer codes that settle the outcome on their own. A Map, not an object keyed by number: most
+ * codes are not in it, and a missed integer key on a plain object walks the prototype chain on a
+ * slow path that, in the fresh context the platform gives every event, cost about 0.1 ms a call
+ * (npm run bench, section 4).
+ */
+const OUTCOME_BY_CUSTOMER_STATUS = new Map<number, Outcome>([
+  [2, 'busy'],
+  [3, 'missed'],
+  [4, 'failed'],
   // 9 blocked, 11 restricted number: the call was refused.
-  9: 'blocked',
-  11: 'blocked',
-  10: 'voicemail',
-  17: 'abandoned',
-  18: 'queue_timeout',
-};
+  [9, 'blocked'],
+  [11, 'blocked'],
+  [10, 'voicemail'],
+  [17, 'abandoned'],
+  [18, 'queue_timeout'],
+]);
 
 /** 1 answered/completed, 5 disconnected, 15 recently completed: answered only if someone picked up. */
 const ENDED_STATUSES = [1, 5, 15];
@@ -36,7 +41,7 @@ const LOG_TYPE_BY_OUTCOME: Record<Outcome, LogType | null> = {
 /** Codes 0, 6, 8, 12, 13, 16, 19, undocumented ones, or no customer: the call is still going. */
 export function classifyOutcome(call: Call): Outcome {
   const status = customerStatus(call);
-  const settled = OUTCOME_BY_CUSTOMER_STATUS[status];
+  const settled = OUTCOME_BY_CUSTOMER_STATUS.get(status);
   if (settled) return settled;
   if (ENDED_STATUSES.indexOf(status) < 0) return 'in_progress';
   // For an outgoing call the customer is the callee: their ended status means they picked up.

@@ -6,19 +6,23 @@ import { array, boolean, looseObject, number, string, enum as oneOf, type infer 
 import { OUTCOMES } from '../domain/types';
 import { lazily } from '../platform/lazily';
 
-/** The store returns empty strings (and NaN) as null and drops empty arrays: readers accept both. */
-const text = lazily(() => string().nullable());
+/**
+ * One instance of each field type the record uses more than once, shared by all those fields
+ * (a schema is immutable; platform/lazily.ts says why fewer is cheaper). The store returns empty
+ * strings (and NaN) as null and drops empty arrays: readers accept both.
+ */
+const field = lazily(() => ({ text: string().nullable(), string: string(), number: number(), maybeNumber: number().nullable(), boolean: boolean() }));
 
 /** One write that succeeded, for the sidebar: what, when, and where. */
 const written = lazily(() =>
   looseObject({
     /** server/src/methods/contract.ts WrittenKind */
-    w: string(),
-    at: number(),
+    w: field().string,
+    at: field().number,
     /** The conversation written to. */
-    c: text(),
+    c: field().text,
     /** e.g. "Recording ready"; null when the kind says it all. */
-    d: text(),
+    d: field().text,
   }),
 );
 
@@ -27,10 +31,10 @@ export const MAX_WRITTEN = 20;
 
 const transfer = lazily(() =>
   looseObject({
-    leg: string(),
-    agentName: text(),
-    durationSeconds: number().nullable(),
-    written: boolean(),
+    leg: field().string,
+    agentName: field().text,
+    durationSeconds: field().maybeNumber,
+    written: field().boolean,
   }),
 );
 
@@ -51,15 +55,15 @@ export type CallStatus = (typeof STATUSES)[number];
 const failure = lazily(() =>
   looseObject({
     /** An ApiError code, or `gave_up` once the horizon passed. */
-    code: string(),
+    code: field().string,
     /** Plain words for the sidebar, e.g. "Freshchat had a server error". */
-    reason: string(),
-    status: number(),
+    reason: field().string,
+    status: field().number,
     /** Nothing retries a permanent failure by itself: an agent's Retry does. */
-    permanent: boolean(),
-    at: number(),
+    permanent: field().boolean,
+    at: field().number,
     /** When the deferred work will try again (clock ms); null for a permanent failure. */
-    nextAt: number().nullable(),
+    nextAt: field().maybeNumber,
   }),
 );
 
@@ -72,40 +76,40 @@ export const callRecordSchema = lazily(() =>
     status: oneOf(STATUSES),
     outcome: oneOf(OUTCOMES).nullable(),
     /** Clock ms of the call's creation (from the event), for the reconciliation index. */
-    created: number().nullable(),
+    created: field().maybeNumber,
     /** The newest call updated_time applied: an older snapshot arriving late changes nothing. */
-    seen: text(),
+    seen: field().text,
     link: looseObject({
       state: oneOf(LINK_STATES),
-      conversationId: text(),
-      userId: text(),
+      conversationId: field().text,
+      userId: field().text,
       /** Why this conversation, e.g. "matched user by phone …0123; most recent open conversation". */
-      reason: text(),
-      ambiguous: boolean(),
+      reason: field().text,
+      ambiguous: field().boolean,
       /** How many Freshchat users share the caller's number (0: not known). */
-      sharedBy: number(),
+      sharedBy: field().number,
       by: oneOf(['app', 'agent']).nullable(),
     }),
     /** An agent re-linked a written call: the old conversation is owed a short "moved" note. */
-    movedFrom: text(),
+    movedFrom: field().text,
     summary: oneOf(SUMMARY_STATES),
     /** Who authored the summary: follow-ups reuse it, with no agent lookup. */
-    actorId: text(),
-    agentName: text(),
+    actorId: field().text,
+    agentName: field().text,
     /** Fingerprints of the call notes and the recording URL already written. */
-    notesFp: text(),
-    recordingFp: text(),
+    notesFp: field().text,
+    recordingFp: field().text,
     resolution: oneOf(RESOLUTION_STATES),
     csat: looseObject({
       state: oneOf(CSAT_STATES),
-      rating: number().nullable(),
-      key: number().nullable(),
+      rating: field().maybeNumber,
+      key: field().maybeNumber,
       /** Looks at the call metrics so far. */
-      looks: number(),
+      looks: field().number,
       /** When to look again while the caller is still in the survey (clock ms). */
-      lookAt: number().nullable(),
+      lookAt: field().maybeNumber,
       /** The conversation the rating was posted to: it stays there when the call is re-linked. */
-      conversationId: text(),
+      conversationId: field().text,
       /**
        * The summary in the call's conversation carries the rating (it was known when the summary
        * was written): if posting it is refused later, it is in a note already. Absent in records
@@ -116,9 +120,9 @@ export const callRecordSchema = lazily(() =>
     transfers: array(transfer()),
     uncertain: array(oneOf(UNCERTAIN_WRITES)),
     /** Fingerprints of follow-up blocks whose write may have happened (see uncertain). */
-    uncertainFollowUps: array(string()),
+    uncertainFollowUps: array(field().string),
     /** When the last uncertain write was made: until it is a minute old it may still land. */
-    uncertainAt: number().nullable(),
+    uncertainAt: field().maybeNumber,
     failure: failure().nullable(),
     /** The writes that succeeded, oldest first, at most MAX_WRITTEN. */
     written: array(written()),
