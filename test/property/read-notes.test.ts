@@ -47,7 +47,7 @@ const callNotes = fc.option(
 const summary: fc.Arbitrary<Omit<SummaryNoteInput, 'callId'>> = fc.record({
   direction: fc.constantFrom('incoming' as const, 'outgoing' as const, 'unknown' as const),
   outcome: fc.constantFrom(...OUTCOMES),
-  caller: fc.constantFrom(null, { e164: '+14155550123', national: '(415) 555-0123', digits: '4155550123', last4: '0123' }),
+  caller: fc.constantFrom(null, { e164: '+14155550123', national: '(415) 555-0123', international: '+1 415 555 0123', digits: '4155550123', last4: '0123' }),
   callerRaw: fc.constantFrom(null, '+14155550123', '0123'),
   maskCallerNumber: fc.boolean(),
   agentName: name,

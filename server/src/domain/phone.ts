@@ -10,7 +10,7 @@ export function normalisePhone(raw: string | null | undefined, businessNumber: s
   const parsed = parsePhoneNumberFromString(raw.trim(), regionOf(businessNumber));
   if (!parsed || !parsed.isValid()) return null;
   const digits = String(parsed.nationalNumber);
-  return { e164: String(parsed.number), national: parsed.formatNational(), digits, last4: digits.slice(-4) };
+  return { e164: String(parsed.number), national: parsed.formatNational(), international: parsed.formatInternational(), digits, last4: digits.slice(-4) };
 }
 
 /** The forms Freshchat may hold a number in, by name. */

@@ -159,7 +159,7 @@ function customerLine(input: SummaryNoteInput): string | null {
   if (input.maskCallerNumber && (input.caller || hasText(input.callerRaw))) {
     return label + ': ' + maskedNumber(input.caller, input.callerRaw);
   }
-  if (input.caller) return label + ': ' + formatPhone(input.caller.e164);
+  if (input.caller) return label + ': ' + input.caller.international;
   return labelled(label, input.callerRaw);
 }
 

@@ -37,6 +37,8 @@ export interface PhoneNumber {
   e164: string;
   /** (415) 555-0123, as libphonenumber formats it nationally */
   national: string;
+  /** +1 415 555 0123, as libphonenumber formats it internationally (the note shows it) */
+  international: string;
   /** 4155550123: the national number, digits only */
   digits: string;
   /** 0123 */

@@ -2,7 +2,7 @@
 // read them back (read-notes).
 import type { PhoneNumber, SummaryNoteInput } from '../../../server/src/domain/types';
 
-export const CALLER: PhoneNumber = { e164: '+14155550123', national: '(415) 555-0123', digits: '4155550123', last4: '0123' };
+export const CALLER: PhoneNumber = { e164: '+14155550123', national: '(415) 555-0123', international: '+1 415 555 0123', digits: '4155550123', last4: '0123' };
 export const RECORDING = 'https://acme.freshcaller.com/api/v1/calls/25847696/recording/13258090';
 
 /** The sample answered call (test_data/calls/answered-inbound.json) with a transfer and CSAT. */

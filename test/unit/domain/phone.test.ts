@@ -3,8 +3,8 @@ import type { PhoneNumber } from '../../../server/src/domain/types';
 
 const US_BUSINESS = '+18582810798';
 const UK_BUSINESS = '+442071838750';
-const SF: PhoneNumber = { e164: '+14155550123', national: '(415) 555-0123', digits: '4155550123', last4: '0123' };
-const LONDON: PhoneNumber = { e164: '+442079460958', national: '020 7946 0958', digits: '2079460958', last4: '0958' };
+const SF: PhoneNumber = { e164: '+14155550123', national: '(415) 555-0123', international: '+1 415 555 0123', digits: '4155550123', last4: '0123' };
+const LONDON: PhoneNumber = { e164: '+442079460958', national: '020 7946 0958', international: '+44 20 7946 0958', digits: '2079460958', last4: '0958' };
 
 describe('normalisePhone', () => {
   test.each<[string, string | null | undefined, string | null | undefined, PhoneNumber | null]>([
@@ -36,7 +36,7 @@ describe('phoneVariants', () => {
   test.each<[PhoneNumber, string[]]>([
     [SF, ['+14155550123', '14155550123', '(415) 555-0123', '4155550123']],
     [LONDON, ['+442079460958', '442079460958', '020 7946 0958', '2079460958']],
-    [{ e164: '+80012345678', national: '12345678', digits: '12345678', last4: '5678' }, ['+80012345678', '80012345678', '12345678']],
+    [{ e164: '+80012345678', national: '12345678', international: '+800 1234 5678', digits: '12345678', last4: '5678' }, ['+80012345678', '80012345678', '12345678']],
   ])('%j', (phone, expected) => {
     expect(phoneVariants(phone).map((v) => v.form)).toEqual(expected);
   });
@@ -47,7 +47,7 @@ describe('phoneVariants', () => {
   });
 
   test('a preferred form the number does not have changes nothing', () => {
-    const short = { e164: '+80012345678', national: '12345678', digits: '12345678', last4: '5678' };
+    const short = { e164: '+80012345678', national: '12345678', international: '+800 1234 5678', digits: '12345678', last4: '5678' };
     expect(phoneVariants(short, 'digits').map((v) => v.kind)).toEqual(['e164', 'e164_digits', 'national']);
   });
 });
