@@ -83,13 +83,15 @@ const idText = lazily(() => union([string().min(1), number()]).transform((value)
 /** Shared by every field of their type (a schema is immutable; platform/lazily.ts says why fewer is cheaper). */
 const optionalId = lazily(() => idText().nullish());
 const optionalText = lazily(() => string().nullish());
+/** `{ id }`: a conversation or user named by id only. */
+const idOnly = lazily(() => looseObject({ id: idText() }));
 
 const accountSchema = lazily(() => looseObject({ app_id: string().min(1) }));
 
 const userSchema = lazily(() => looseObject({ id: idText(), phone: unknown().optional() }));
 const usersSchema = lazily(() => looseObject({ users: array(userSchema()).nullish() }));
 
-const conversationIdsSchema = lazily(() => looseObject({ conversations: array(looseObject({ id: idText() })).nullish() }));
+const conversationIdsSchema = lazily(() => looseObject({ conversations: array(idOnly()).nullish() }));
 
 const conversationSchema = lazily(() =>
   looseObject({
@@ -98,7 +100,7 @@ const conversationSchema = lazily(() =>
     id: optionalId(),
     status: string(),
     created_time: optionalText(),
-    users: array(looseObject({ id: idText() })).nullish(),
+    users: array(idOnly()).nullish(),
   }),
 );
 

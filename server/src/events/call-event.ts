@@ -24,12 +24,10 @@ const optionalInt = number().int().nullish();
  * reason to reject the event (docs/platform.md "Event payloads"). No integer encoding is
  * documented, so a number is refused rather than guessed.
  */
-const direction = string()
-  .nullish()
-  .transform((value): Direction => {
-    const word = typeof value === 'string' ? value.trim().toLowerCase() : '';
-    return word === 'incoming' || word === 'outgoing' ? word : 'unknown';
-  });
+const direction = optionalText.transform((value): Direction => {
+  const word = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  return word === 'incoming' || word === 'outgoing' ? word : 'unknown';
+});
 
 const rawParticipantSchema = looseObject({
   caller_number: optionalText,

@@ -20,8 +20,8 @@ import { viewOfNothing, viewOfRecord, type ViewFacts } from './call-view';
 import type { ActionAnswer, CallSyncView } from './contract';
 import { argsOf, MethodFailure } from './answer';
 
+// The arguments' schemas are built when a method first runs in this evaluation (platform/lazily.ts).
 /** Freshcaller call ids are numbers; the card may hand them over as numbers or text. */
-// Built when a method first runs in this evaluation (platform/lazily.ts).
 const callIdArg = lazily(() => union([string().regex(/^[0-9]{1,20}$/), number().int().positive()]).transform(String));
 export const callArgs = lazily(() => object({ callId: callIdArg() }));
 const relinkArgs = lazily(() => object({ callId: callIdArg(), conversationId: string().regex(SAFE_ID) }));
